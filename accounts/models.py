@@ -1,0 +1,156 @@
+"""People, shops (the tenants) and the memberships that join them."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from permissions.registry import ROLES, Grant, grants_for
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class TwoStepMethod(models.TextChoices):
+    TOTP = "totp", "Authenticator app"
+    EMAIL = "email", "E-mail code"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with one login, who may belong to several shops."""
+
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Support staff: may sign in to the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    preferred_two_step_method = models.CharField(
+        max_length=16, choices=TwoStepMethod.choices, default=TwoStepMethod.TOTP
+    )
+    anti_phishing_phrase = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Shown in every e-mail we send, so the user can tell ours from a phishing copy.",
+    )
+    frozen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while the account is frozen for recovery: sign-ins and payouts are refused.",
+    )
+    frozen_reason = models.CharField(max_length=200, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class Shop(models.Model):
+    """The tenant: every piece of seller data belongs to exactly one shop."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    # Exactly one owner per shop, and it cannot be deleted out from under the shop.
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="owned_shops")
+    require_two_step = models.BooleanField(
+        default=False, help_text="Members without two-step verification must enrol first."
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class Membership(models.Model):
+    """A person's place in a shop: their roles there, and whether they may use it now."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    # Role names from permissions.registry; the owner role is implied by Shop.owner.
+    roles = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "shop"], name="membership_one_per_user_shop"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MembershipStatus.values),
+                name="membership_status_valid",
+            ),
+        ]
+        ordering = ["shop__name", "user__email"]
+
+    def __str__(self):
+        return f"{self.user} in {self.shop}"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.shop.owner_id == self.user_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def role_names(self) -> list[str]:
+        """The roles to show, the implied owner role first."""
+        names = [name for name in self.roles if name in ROLES]
+        return ["owner", *names] if self.is_owner else names
+
+    @cached_property
+    def grants(self) -> frozenset[Grant]:
+        return grants_for(self.roles, is_owner=self.is_owner)
+
+    def has(self, grant: Grant) -> bool:
+        return grant in self.grants

@@ -1,0 +1,74 @@
+"""Pages: signing in and out, the shop chooser and each shop's dashboard."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import LoginForm
+from permissions.checks import shop_view
+from security.events import RequestContext
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("accounts:shops")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            context = RequestContext.from_request(request)
+            try:
+                user = services.check_credentials(
+                    request, form.cleaned_data["email"], form.cleaned_data["password"], context
+                )
+            except services.LoginRefused as refusal:
+                form.add_error(None, refusal.message)
+                status = 403 if refusal.code == "account_frozen" else 400
+            else:
+                if services.sign_in(request, user, context):
+                    verify = redirect("security:login-verify")
+                    next_url = _next_url(request, "")
+                    if next_url:
+                        verify["Location"] += "?" + urlencode({"next": next_url})
+                    return verify
+                return redirect(_next_url(request, "/shops/"))
+        else:
+            status = 400
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next_url(request, "")}, status=status
+    )
+
+
+@require_POST
+def logout_view(request):
+    services.sign_out(request, RequestContext.from_request(request))
+    return redirect("accounts:login")
+
+
+@login_required
+def shop_list(request):
+    memberships = list(selectors.memberships_of(request.user))
+    return render(request, "accounts/shops.html", {"memberships": memberships})
+
+
+@login_required
+@shop_view()
+def shop_dashboard(request, slug):
+    return render(request, "accounts/dashboard.html")

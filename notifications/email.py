@@ -1,0 +1,22 @@
+"""Every e-mail the product sends goes through send_email(), which renders the shared layout."""
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from notifications.tasks import deliver_email
+
+
+def send_email(to, template: str, context: dict | None = None, *, user=None) -> None:
+    """Render email/<template>.txt and queue it once the current transaction commits.
+
+    The template's first line is the subject. `to` is an address or a user; the user's
+    anti-phishing phrase, when they set one, is shown in the layout.
+    """
+    if user is None and hasattr(to, "email"):
+        user = to
+    address = to.email if hasattr(to, "email") else to
+    context = {"user": user, "site_url": settings.SITE_URL, **(context or {})}
+    subject, _, body = render_to_string(f"email/{template}.txt", context).strip().partition("\n")
+    subject = " ".join(subject.split())
+    transaction.on_commit(lambda: deliver_email.delay(address, subject, body.lstrip("\n")))

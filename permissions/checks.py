@@ -1,0 +1,63 @@
+"""The one way to ask "may this user do G in shop S", for pages and the API alike."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, permissions
+
+from accounts.selectors import active_membership
+from permissions.registry import Grant
+
+
+def membership_or_404(request, shop_slug: str):
+    """The caller's active membership of the shop, loaded once per request.
+
+    A shop the caller does not belong to, or is suspended from, does not exist for them (404).
+    """
+    cached = getattr(request, "membership", None)
+    if cached is not None and cached.shop.slug == shop_slug:
+        return cached
+    membership = active_membership(request.user, shop_slug)
+    if membership is None:
+        raise Http404("No such shop.")
+    request.membership = membership
+    return membership
+
+
+def require_grant(membership, grant: Grant | None) -> None:
+    if grant is not None and not membership.has(grant):
+        raise PermissionDenied(f"Your roles in this shop do not include {grant.value}.")
+
+
+def shop_view(grant: Grant | None = None):
+    """Decorate a page view taking `slug`: loads request.membership, then demands the grant."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, slug, *args, **kwargs):
+            membership = membership_or_404(request, slug)
+            require_grant(membership, grant)
+            return view(request, slug, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class ShopGrant(permissions.BasePermission):
+    """DRF permission: the view's `required_grant` (or `grants_by_method`) in the URL's shop.
+
+    Not a member (or suspended): 404. A member lacking the grant: 403.
+    """
+
+    def has_permission(self, request, view):
+        membership = membership_or_404(request, view.kwargs["slug"])
+        grant = getattr(view, "grants_by_method", {}).get(request.method) or getattr(
+            view, "required_grant", None
+        )
+        if grant is not None and not membership.has(grant):
+            raise exceptions.PermissionDenied(
+                f"Your roles in this shop do not include {grant.value}.", code="missing_grant"
+            )
+        return True

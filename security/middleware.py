@@ -1,0 +1,79 @@
+"""The account gate: the one place that decides whether a signed-in session may go on (STYLE.md).
+
+In order: an expired session (absolute or idle bound) is signed out; a frozen account is signed
+out; a session that passed the password but not the second step reaches only the paths in
+TWO_STEP_OPEN_PATHS; then the session's last-seen time moves on. Pages are redirected, the API
+answers with a status and a stable code.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.services import FROZEN_MESSAGE
+from security import sessions
+
+API_PREFIX = "/api/"
+
+
+def _refuse(request, *, status: int, code: str, detail: str, redirect_to: str):
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    messages.warning(request, detail)
+    return redirect(redirect_to)
+
+
+class AccountGateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.check(request) if request.user.is_authenticated else None
+        return refusal or self.get_response(request)
+
+    def check(self, request):
+        user = request.user
+        if sessions.expired(request):
+            session_key = request.session.session_key
+            logout(request)
+            sessions.forget(session_key)
+            return _refuse(
+                request,
+                status=401,
+                code="session_expired",
+                detail="Your session ended. Please sign in again.",
+                redirect_to=reverse("accounts:login"),
+            )
+        if user.is_frozen:
+            session_key = request.session.session_key
+            logout(request)
+            sessions.forget(session_key)
+            return _refuse(
+                request,
+                status=403,
+                code="account_frozen",
+                detail=FROZEN_MESSAGE,
+                redirect_to=reverse("accounts:login"),
+            )
+        if request.session.get(sessions.TWO_STEP_PENDING) and not self._open_while_pending(request):
+            return _refuse(
+                request,
+                status=401,
+                code="two_step_required",
+                detail="Enter the code from your second step to continue.",
+                redirect_to=reverse("security:login-verify"),
+            )
+        sessions.touch(request)
+        return None
+
+    @staticmethod
+    def _open_while_pending(request) -> bool:
+        return request.path in {
+            reverse("security:login-verify"),
+            reverse("accounts:logout"),
+            reverse("api:auth-verify"),
+            reverse("api:auth-logout"),
+            reverse("api:auth-csrf"),
+        }

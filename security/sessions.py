@@ -1,0 +1,87 @@
+"""Signed-in sessions: what the gate keeps in each, and the UserSession rows the user can see."""
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from user_agents import parse as parse_user_agent
+
+from security.events import RequestContext
+from security.models import UserSession
+
+# Keys this module keeps in request.session.
+AUTH_AT = "auth_at"  # when the password was accepted (absolute timeout)
+SEEN_AT = "seen_at"  # the last time a request touched the session (idle timeout)
+TWO_STEP_PENDING = "two_step_pending"  # the password passed, the second step has not
+
+
+def describe_device(user_agent: str) -> str:
+    """A short, human name for a browser: "Chrome 120 on Windows 10"."""
+    if not user_agent:
+        return "Unknown device"
+    agent = parse_user_agent(user_agent)
+    browser = f"{agent.browser.family} {agent.browser.version_string}".strip()
+    system = f"{agent.os.family} {agent.os.version_string}".strip()
+    return f"{browser} on {system}"[:120]
+
+
+def start(request, user, context: RequestContext) -> UserSession:
+    """Stamp a freshly rotated session and record it for the Account Security page."""
+    now = timezone.now()
+    request.session[AUTH_AT] = now.timestamp()
+    request.session[SEEN_AT] = now.timestamp()
+    if request.session.session_key is None:
+        request.session.save()
+    return UserSession.objects.create(
+        session_key=request.session.session_key,
+        user=user,
+        ip=context.ip,
+        user_agent=context.user_agent,
+        device=describe_device(context.user_agent),
+        created=now,
+        last_seen=now,
+    )
+
+
+def expired(request) -> bool:
+    """True when the session passed its absolute or idle bound (SPEC §7)."""
+    now = timezone.now().timestamp()
+    auth_at = request.session.get(AUTH_AT)
+    seen_at = request.session.get(SEEN_AT, auth_at)
+    if auth_at is None:
+        return True
+    return (
+        now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+        or now - seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+    )
+
+
+def touch(request) -> None:
+    """Move last-seen forward, at most once per SESSION_TOUCH_INTERVAL to spare a write per request."""
+    now = timezone.now()
+    if now.timestamp() - request.session.get(SEEN_AT, 0) < settings.SESSION_TOUCH_INTERVAL.total_seconds():
+        return
+    request.session[SEEN_AT] = now.timestamp()
+    UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=now)
+
+
+def end_sessions(user, *, keep_session_key: str | None = None) -> int:
+    """End every session of the user (but the one kept): they are signed out on their next request."""
+    rows = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        rows = rows.exclude(session_key=keep_session_key)
+    keys = list(rows.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    rows.delete()
+    return len(keys)
+
+
+def forget(session_key: str | None) -> None:
+    """Drop the row of a session that ended (logout, expiry)."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def rekey(old_key: str | None, new_key: str) -> None:
+    """Follow a session whose key was rotated in place (after the second step)."""
+    if old_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)

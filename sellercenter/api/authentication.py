@@ -1,0 +1,21 @@
+"""Session authentication for the API: 401 for a missing session, CSRF on every unsafe method."""
+
+from rest_framework import authentication
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The session cookie; a missing session is 401, not 403.
+
+    CSRF is checked on every unsafe method, signed in or not, so that a login or a recovery request
+    cannot be forged from another site either.
+    """
+
+    def authenticate(self, request):
+        self.enforce_csrf(request)
+        user = getattr(request._request, "user", None)
+        if not user or not user.is_active:
+            return None
+        return (user, None)
+
+    def authenticate_header(self, request):
+        return 'Session realm="api"'

@@ -1,0 +1,37 @@
+import pytest
+
+from security.models import EventKind, SecurityEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_signs_in_and_reaches_their_shop_dashboard(client, owner, password):
+    old_key = client.session.session_key
+    response = client.post("/login/", {"email": owner.email.upper(), "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == "/shops/"
+    assert client.session.session_key != old_key
+    page = client.get("/shop/demo-shop/")
+    assert page.status_code == 200
+    assert "Demo Shop" in page.content.decode()
+    assert SecurityEvent.objects.filter(user=owner, kind=EventKind.LOGIN_SUCCESS).count() == 1
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, owner):
+    wrong = client.post("/login/", {"email": owner.email, "password": "nope-Nope-1!"})
+    unknown = client.post("/login/", {"email": "nobody@example.com", "password": "nope-Nope-1!"})
+    assert wrong.status_code == unknown.status_code == 400
+    assert "do not match an account" in wrong.content.decode()
+    assert "do not match an account" in unknown.content.decode()
+
+
+def test_shop_of_another_tenant_is_not_found(signed_in, owner, other_shop):
+    client = signed_in(owner)
+    assert client.get(f"/shop/{other_shop.slug}/").status_code == 404
+
+
+def test_logout_requires_post_and_ends_the_session(signed_in, owner):
+    client = signed_in(owner)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/shop/demo-shop/").status_code == 302
