@@ -1,7 +1,10 @@
 from django.urls import path
 
-from security import api
+from security.api import two_step
 
 urlpatterns = [
-    path("auth/verify", api.VerifyView.as_view(), name="auth-verify"),
+    # Two-step verification.
+    path("auth/verify", two_step.VerifyView.as_view(), name="auth-verify"),
+    # Passwords.
+    # Sessions and the security log.
 ]

@@ -1,15 +1,16 @@
 from django.urls import path
 
-from security import views
+from security.views import activity, passwords, two_step
 
 app_name = "security"
 
 urlpatterns = [
-    path("login/verify/", views.login_verify, name="login-verify"),
-]
-urlpatterns += [
-    path("account/security/", views.account_security, name="account-security"),
-    path("account/password/", views.password_change, name="password-change"),
-    path("password-reset/", views.password_reset, name="password-reset"),
-    path("shop/<slug:slug>/security/", views.shop_events, name="shop-events"),
+    # Two-step verification and the Account Security page.
+    path("login/verify/", two_step.login_verify, name="login-verify"),
+    path("account/security/", two_step.account_security, name="account-security"),
+    # Passwords.
+    path("account/password/", passwords.password_change, name="password-change"),
+    path("password-reset/", passwords.password_reset, name="password-reset"),
+    # Sessions and the security log.
+    path("shop/<slug:slug>/security/", activity.shop_events, name="shop-events"),
 ]

@@ -1,4 +1,4 @@
-"""Pages for the second step and the Account Security settings."""
+"""Pages for two-step verification: the login's second step, the Account Security page, enrolment."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -28,17 +28,4 @@ def login_verify(request):
 
 @login_required
 def account_security(request):
-    return render(request, "security/account_security.html")
-
-
-@login_required
-def password_change(request):
-    return render(request, "security/account_security.html")
-
-
-def password_reset(request):
-    return render(request, "security/account_security.html")
-
-
-def shop_events(request, slug):
     return render(request, "security/account_security.html")

@@ -1,4 +1,4 @@
-"""JSON API for the second step and the account's own security settings."""
+"""JSON API for two-step verification: the login's second step, enrolment and recovery codes."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
