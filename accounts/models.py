@@ -59,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Set while the account is frozen for recovery: sign-ins and payouts are refused.",
     )
     frozen_reason = models.CharField(max_length=200, blank=True)
+    # The account-wide throttle on second-step codes: it spans devices and sessions, so neither a new
+    # session nor switching between app, e-mail and recovery codes resets it.
+    two_step_failures = models.PositiveIntegerField(default=0)
+    two_step_last_failure_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
