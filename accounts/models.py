@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from permissions.registry import ROLES, Grant, grants_for
+from permissions.registry import ASSIGNABLE_ROLES, Grant, grants_for
 
 
 class UserManager(BaseUserManager):
@@ -149,7 +149,7 @@ class Membership(models.Model):
     @property
     def role_names(self) -> list[str]:
         """The roles to show, the implied owner role first."""
-        names = [name for name in self.roles if name in ROLES]
+        names = [name for name in self.roles if name in ASSIGNABLE_ROLES]
         return ["owner", *names] if self.is_owner else names
 
     @cached_property

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import LoginForm
 from permissions.checks import shop_view
+from permissions.registry import ROLES, Grant
 from security.events import RequestContext
 
 
@@ -29,7 +30,7 @@ def _next_url(request, default: str) -> str:
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("accounts:shops")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -72,3 +73,12 @@ def shop_list(request):
 @shop_view()
 def shop_dashboard(request, slug):
     return render(request, "accounts/dashboard.html")
+
+
+@login_required
+@shop_view(Grant.USERS_MANAGE)
+def shop_members(request, slug):
+    """User Management: who is in the shop, with which roles, and what each role can do."""
+    members = list(selectors.members_of(request.membership.shop))
+    roles = [(role, [grant for grant in Grant if grant in role.grants]) for role in ROLES.values()]
+    return render(request, "accounts/members.html", {"members": members, "roles": roles})

@@ -109,14 +109,16 @@ ROLE_CHOICES = [(name, ROLES[name].label) for name in ASSIGNABLE_ROLES]
 
 
 def grants_for(roles, *, is_owner: bool = False) -> frozenset[Grant]:
-    """The union of the grants of these role names (unknown names grant nothing)."""
+    """The union of the grants of these role names.
+
+    Unknown names grant nothing, and neither does "owner": only Shop.owner makes an owner.
+    """
     if is_owner:
         return ROLES[OWNER].grants
     granted: frozenset[Grant] = frozenset()
     for name in roles:
-        role = ROLES.get(name)
-        if role is not None:
-            granted |= role.grants
+        if name in ASSIGNABLE_ROLES:
+            granted |= ROLES[name].grants
     return granted
 
 

@@ -7,14 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
-def _first_code(codes):
-    while isinstance(codes, dict | list):
-        if not codes:
-            return None
-        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
-    return codes
-
-
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -25,12 +17,8 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         body = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        code = _first_code(exc.get_codes()) or "invalid"
-        response.data = {
-            "detail": "Some fields are missing or invalid.",
-            "code": "invalid" if code in ("invalid", "required", "blank", "null") else code,
-            "errors": body,
-        }
+        # One stable top-level code; each field's own messages (and codes) stay under "errors".
+        response.data = {"detail": "Some fields are missing or invalid.", "code": "invalid", "errors": body}
         return response
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
     code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

@@ -35,3 +35,41 @@ def test_logout_requires_post_and_ends_the_session(signed_in, owner):
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
     assert client.get("/shop/demo-shop/").status_code == 302
+
+
+def test_admin_sign_in_goes_through_the_product_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/admin/")
+
+
+def test_staff_signed_in_through_the_login_page_reach_the_admin(client, password):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    response = client.post("/login/", {"email": staff.email, "password": password, "next": "/admin/"})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"email": "x"},
+        {"email": "a@b.example", "password": ""},
+        {"email": "a" * 300, "password": "p"},
+        {"email": "a@b.example", "password": "p" * 10000},
+    ],
+)
+def test_bad_login_form_input_is_a_clear_400(client, data):
+    response = client.post("/login/", data)
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+
+
+def test_login_never_redirects_to_another_site(client, owner, password):
+    response = client.post(
+        "/login/", {"email": owner.email, "password": password, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/shops/"

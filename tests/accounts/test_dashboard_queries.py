@@ -1,0 +1,27 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import MembershipFactory, ShopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _dashboard_queries(client, slug):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/shop/{slug}/").status_code == 200
+    return len(queries)
+
+
+def test_dashboard_costs_the_same_few_queries_however_many_shops_and_members(signed_in, owner, shop):
+    client = signed_in(owner)
+    client.get(f"/shop/{shop.slug}/")  # the first request may touch the session's last-seen time
+    alone = _dashboard_queries(client, shop.slug)
+    for _ in range(30):
+        other = ShopFactory()
+        MembershipFactory(shop=other, user=owner, roles=["finance_specialist"])
+        MembershipFactory.create_batch(3, shop=other)
+    MembershipFactory.create_batch(10, shop=shop, roles=["main_admin", "marketing_specialist"])
+    crowded = _dashboard_queries(client, shop.slug)
+    assert alone == crowded
+    assert crowded <= 4
