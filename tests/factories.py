@@ -1,5 +1,8 @@
 """factory-boy factories for people, shops and memberships."""
 
+from datetime import date
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -47,3 +50,98 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     shop = factory.SubFactory(ShopFactory)
     roles = factory.LazyFunction(lambda: ["main_admin"])
+
+
+# Module data (commerce): each factory makes a row of a shop's module.
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Product"
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    price = factory.LazyFunction(lambda: Decimal("19.90"))
+    stock = 10
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Order"
+
+    shop = factory.SubFactory(ShopFactory)
+    number = factory.Sequence(lambda n: f"ORD-{n:06d}")
+    buyer_name = factory.Faker("name")
+    total = factory.LazyFunction(lambda: Decimal("42.50"))
+
+
+class BillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Bill"
+
+    shop = factory.SubFactory(ShopFactory)
+    period = factory.Sequence(lambda n: date(2020 + n // 12, n % 12 + 1, 1))
+    amount = factory.LazyFunction(lambda: Decimal("1000.00"))
+    fees = factory.LazyFunction(lambda: Decimal("35.00"))
+
+
+class PayoutAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.PayoutAccount"
+
+    shop = factory.SubFactory(ShopFactory)
+    holder_name = factory.Faker("name")
+    bank_name = "First Demo Bank"
+    account_number = factory.Sequence(lambda n: f"0012{n:08d}")
+    routing_code = "DEMOBANK01"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Campaign"
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    discount_percent = factory.LazyFunction(lambda: Decimal("10"))
+    starts_on = factory.LazyFunction(lambda: date(2026, 1, 1))
+    ends_on = factory.LazyFunction(lambda: date(2026, 1, 31))
+
+
+class AffiliatePlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.AffiliatePlan"
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"Affiliate plan {n}")
+    commission_percent = factory.LazyFunction(lambda: Decimal("8"))
+    creators_count = 3
+
+
+class AdPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.AdPlan"
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"Ad plan {n}")
+    daily_budget = factory.LazyFunction(lambda: Decimal("25.00"))
+    impressions = 1000
+    clicks = 20
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Conversation"
+
+    shop = factory.SubFactory(ShopFactory)
+    buyer_name = factory.Faker("name")
+    subject = factory.Sequence(lambda n: f"Question {n} about my order")
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Message"
+
+    conversation = factory.SubFactory(ConversationFactory)
+    sender = "buyer"
+    body = "Hello, when will my parcel arrive?"
