@@ -19,6 +19,19 @@ def _fast_hasher_and_local_mail(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    """Tasks run in the test's process even when REDIS_URL names a broker, so mail.outbox sees them;
+    tests/integration/ switches this off and starts a real worker."""
+    from sellercenter.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def argon2(settings):
     settings.PASSWORD_HASHERS = [
@@ -92,3 +105,73 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+# TWO_STEP: named starting points for two-step verification.
+
+
+def totp_code(user, steps: int = 0) -> str:
+    """The code the user's authenticator app shows now (or `steps` × 30 s from now), via pyotp."""
+    import time
+
+    import pyotp
+
+    from security import two_step
+
+    device = two_step.totp_device(user) or two_step.totp_device(user, confirmed=False)
+    return pyotp.TOTP(two_step.base32_secret(device)).at(time.time() + 30 * steps)
+
+
+@pytest.fixture
+def user_with_totp(user):
+    """A user with a confirmed authenticator app; their ten recovery codes are on `.recovery_codes`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from security import two_step
+
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    user.recovery_codes = two_step.issue_recovery_codes(user)
+    return user
+
+
+@pytest.fixture
+def owner_with_totp(owner):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from security import two_step
+
+    TOTPDevice.objects.create(user=owner, name="Authenticator app", confirmed=True)
+    owner.recovery_codes = two_step.issue_recovery_codes(owner)
+    return owner
+
+
+@pytest.fixture
+def half_signed_in(client, password):
+    """half_signed_in(user) → a client whose session passed the password but not the second step."""
+
+    def sign_in(user, *, client=client):
+        response = client.post("/login/", {"email": user.email, "password": password})
+        assert response.status_code == 302 and response["Location"].startswith("/login/verify/")
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def fully_signed_in(half_signed_in):
+    """fully_signed_in(user) → a client past the password and a fresh authenticator code."""
+
+    def sign_in(user, *, client=None):
+        client = half_signed_in(user, **({"client": client} if client else {}))
+        response = client.post("/login/verify/", {"code": totp_code(user)})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def shop_requiring_2sv(shop):
+    shop.require_two_step = True
+    shop.save(update_fields=["require_two_step"])
+    return shop
