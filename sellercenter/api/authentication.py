@@ -1,5 +1,6 @@
 """Session authentication for the API: 401 for a missing session, CSRF on every unsafe method."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 
 
@@ -19,3 +20,10 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate_header(self, request):
         return 'Session realm="api"'
+
+
+class SessionCookieScheme(SessionScheme):
+    """How the OpenAPI schema describes SessionAuthentication: the session cookie."""
+
+    target_class = SessionAuthentication
+    priority = 0
