@@ -1,5 +1,8 @@
 """Reads for accounts and shops, shared by pages, the API and the admin."""
 
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import Membership, MembershipStatus
 
 
@@ -20,4 +23,23 @@ def memberships_of(user):
         Membership.objects.select_related("shop")
         .filter(user=user, status=MembershipStatus.ACTIVE)
         .order_by("shop__name")
+    )
+
+
+def members_of(shop):
+    """Everyone in the shop, owner first, each with `has_two_step` (a confirmed authenticator app).
+
+    One query whatever the number of members: the 2SV check is a subquery, not a call per row.
+    """
+    confirmed_app = TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)
+    return (
+        Membership.objects.filter(shop=shop)
+        .select_related("user", "shop")
+        .annotate(
+            has_two_step=Exists(confirmed_app),
+            owner_first=Case(
+                When(user_id=shop.owner_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+        )
+        .order_by("owner_first", "user__email")
     )

@@ -11,5 +11,5 @@ urlpatterns = [
     path("shop/<slug:slug>/", views.shop_dashboard, name="dashboard"),
 ]
 urlpatterns += [
-    path("shop/<slug:slug>/users/", views.shop_list, name="members"),
+    path("shop/<slug:slug>/users/", views.shop_members, name="members"),
 ]

@@ -1,0 +1,100 @@
+"""User Management: the owner sees who is in the shop, with which roles, and who has 2SV."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import MembershipStatus
+from permissions.registry import ROLES
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/shop/demo-shop/users/"
+
+
+def test_owner_sees_every_member_with_roles_status_and_two_step(shop, owner, signed_in):
+    with_app = MembershipFactory(
+        shop=shop,
+        roles=["finance_specialist", "marketing_specialist"],
+        user=UserFactory(email="fin@example.com"),
+    )
+    TOTPDevice.objects.create(user=with_app.user, name="phone", confirmed=True)
+    unconfirmed = MembershipFactory(
+        shop=shop,
+        roles=["customer_service_agent"],
+        status=MembershipStatus.SUSPENDED,
+        user=UserFactory(email="cs@example.com"),
+    )
+    TOTPDevice.objects.create(user=unconfirmed.user, name="phone", confirmed=False)
+
+    page = signed_in(owner).get(URL).content.decode()
+
+    fin_row = page[page.index("fin@example.com") :].split("</tr>")[0]
+    cs_row = page[page.index("cs@example.com") :].split("</tr>")[0]
+    owner_row = page[page.index(owner.email) :].split("</tr>")[0]
+    assert "Finance specialist" in fin_row and "Marketing specialist" in fin_row
+    assert ">On<" in fin_row
+    assert "Customer service agent" in cs_row and "Suspended" in cs_row
+    assert ">Off<" in cs_row  # an unconfirmed authenticator does not count
+    assert "Owner" in owner_row and "(you)" in owner_row
+    assert page.index(owner.email) < page.index("cs@example.com") < page.index("fin@example.com")
+
+
+def test_page_explains_what_each_role_can_do_from_the_registry(shop, owner, signed_in):
+    page = signed_in(owner).get(URL).content.decode()
+
+    assert "What each role can do" in page
+    for role in ROLES.values():
+        assert role.label in page
+        assert role.summary in page
+        for grant in role.grants:
+            assert grant.value in page
+
+
+def test_page_offers_no_buttons_that_do_nothing_yet(shop, owner, signed_in):
+    page = signed_in(owner).get(URL).content.decode()
+
+    assert "arrive with sub-account management" in page
+    members = page[page.index("<h2>Members</h2>") :].split("</section>")[0]
+    roles = page[page.index("What each role can do") :].split("</section>")[0]
+    for section in (members, roles):
+        assert "<form" not in section
+        assert "<button" not in section
+
+
+def test_members_of_other_shops_are_not_listed(shop, other_shop, owner, signed_in):
+    MembershipFactory(shop=other_shop, user=UserFactory(email="stranger@example.com"))
+
+    assert "stranger@example.com" not in signed_in(owner).get(URL).content.decode()
+
+
+@pytest.mark.parametrize("role", [name for name in ROLES if name != "owner"])
+def test_members_other_than_the_owner_are_refused(role, member_with, signed_in):
+    assert signed_in(member_with(role)).get(URL).status_code == 403
+
+
+def test_another_shops_owner_finds_no_such_page(shop, other_shop, signed_in):
+    assert signed_in(other_shop.owner).get(URL).status_code == 404
+
+
+def test_menu_shows_user_management_to_the_owner_only(shop, owner, member_with, signed_in, client):
+    assert 'href="/shop/demo-shop/users/"' in signed_in(owner).get("/shop/demo-shop/").content.decode()
+    client.post("/logout/")
+    admin_page = signed_in(member_with("main_admin")).get("/shop/demo-shop/").content.decode()
+    assert 'href="/shop/demo-shop/users/"' not in admin_page
+
+
+def test_two_step_column_costs_no_query_per_member(shop, owner, signed_in):
+    client = signed_in(owner)
+    MembershipFactory(shop=shop)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for _ in range(8):
+        member = MembershipFactory(shop=shop)
+        TOTPDevice.objects.create(user=member.user, name="phone", confirmed=True)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL).status_code == 200
+
+    assert len(many) == len(few)
