@@ -2,18 +2,35 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions, permissions
 
 from accounts.selectors import active_membership
 from permissions.registry import Grant
 
 
+class TwoStepEnrolmentRequired(PermissionDenied):
+    """The shop requires two-step verification and the caller has not turned it on."""
+
+    code = "two_step_enrolment_required"
+
+    def __init__(self, shop):
+        super().__init__(
+            f"{shop.name} requires two-step verification for all members. "
+            "Turn it on in Account Security to continue."
+        )
+        self.shop = shop
+
+
 def membership_or_404(request, shop_slug: str):
     """The caller's active membership of the shop, loaded once per request.
 
-    A shop the caller does not belong to, or is suspended from, does not exist for them (404).
+    A shop the caller does not belong to, or is suspended from, does not exist for them (404). A
+    shop that requires two-step verification refuses members without it (TwoStepEnrolmentRequired).
     """
     cached = getattr(request, "membership", None)
     if cached is not None and cached.shop.slug == shop_slug:
@@ -21,6 +38,11 @@ def membership_or_404(request, shop_slug: str):
     membership = active_membership(request.user, shop_slug)
     if membership is None:
         raise Http404("No such shop.")
+    # Only shops that require it pay for the device query.
+    if membership.shop.require_two_step and not TOTPDevice.objects.filter(
+        user_id=membership.user_id, confirmed=True
+    ).exists():
+        raise TwoStepEnrolmentRequired(membership.shop)
     request.membership = membership
     return membership
 
@@ -36,7 +58,11 @@ def shop_view(grant: Grant | None = None):
     def decorator(view):
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
-            membership = membership_or_404(request, slug)
+            try:
+                membership = membership_or_404(request, slug)
+            except TwoStepEnrolmentRequired as refusal:
+                messages.warning(request, str(refusal))
+                return redirect("security:totp-enrol")
             require_grant(membership, grant)
             return view(request, slug, *args, **kwargs)
 
@@ -48,11 +74,15 @@ def shop_view(grant: Grant | None = None):
 class ShopGrant(permissions.BasePermission):
     """DRF permission: the view's `required_grant` (or `grants_by_method`) in the URL's shop.
 
-    Not a member (or suspended): 404. A member lacking the grant: 403.
+    Not a member (or suspended): 404. A member lacking the grant: 403; a member of a shop that
+    requires two-step verification without it: 403 with code "two_step_enrolment_required".
     """
 
     def has_permission(self, request, view):
-        membership = membership_or_404(request, view.kwargs["slug"])
+        try:
+            membership = membership_or_404(request, view.kwargs["slug"])
+        except TwoStepEnrolmentRequired as refusal:
+            raise exceptions.PermissionDenied(str(refusal), code=refusal.code) from None
         grant = getattr(view, "grants_by_method", {}).get(request.method) or getattr(
             view, "required_grant", None
         )

@@ -5,6 +5,11 @@ from security.api import two_step
 urlpatterns = [
     # Two-step verification.
     path("auth/verify", two_step.VerifyView.as_view(), name="auth-verify"),
+    path("auth/verify/email-code", two_step.EmailCodeView.as_view(), name="auth-verify-email-code"),
+    path("account/2sv/step-up", two_step.StepUpView.as_view(), name="two-step-step-up"),
+    path("account/2sv/totp", two_step.TotpView.as_view(), name="two-step-totp"),
+    path("account/2sv/totp/confirm", two_step.TotpConfirmView.as_view(), name="two-step-totp-confirm"),
+    path("account/2sv/recovery-codes", two_step.RecoveryCodesView.as_view(), name="two-step-recovery-codes"),
     # Passwords.
     # Sessions and the security log.
 ]

@@ -9,3 +9,14 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class PreferredMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        choices=[("totp", "Authenticator app"), ("email", "E-mail code (a fallback for signing in)")],
+        widget=forms.RadioSelect,
+    )
+
+
+class ShopTwoStepForm(forms.Form):
+    require = forms.BooleanField(required=False)

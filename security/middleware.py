@@ -74,6 +74,7 @@ class AccountGateMiddleware:
             reverse("security:login-verify"),
             reverse("accounts:logout"),
             reverse("api:auth-verify"),
+            reverse("api:auth-verify-email-code"),
             reverse("api:auth-logout"),
             reverse("api:auth-csrf"),
         }

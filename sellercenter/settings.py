@@ -67,9 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "security.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After messages: the gate explains its redirects with a message.
+    "security.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -132,6 +133,8 @@ SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
 
 # Two-step verification (django-otp).
 OTP_TOTP_ISSUER = "Seller Center"
+# One 30 s step of drift either way, never more: django-otp's drift learning would widen the window.
+OTP_TOTP_SYNC = False
 OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
 STEP_UP_MAX_AGE = timedelta(minutes=10)
 

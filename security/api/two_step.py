@@ -1,28 +1,174 @@
-"""JSON API for two-step verification: the login's second step, enrolment and recovery codes."""
+"""JSON API for two-step verification: the login's second step, step-up, enrolment and recovery codes."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from security import two_step
+from security import sessions, two_step
 from security.events import RequestContext
+from security.step_up import FreshSecondStep
 
 
-class VerifySerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=["totp", "email", "recovery_code"])
+class TwoStepConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class TwoStepRefused(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_code"
+
+
+def raise_for(error: two_step.TwoStepError):
+    """The API's answer to a refused second-step action: 400, 409 or 429 with a stable code."""
+    if isinstance(error, two_step.Throttled):
+        raise exceptions.Throttled(wait=error.wait, detail=error.message, code="throttled")
+    if error.status == status.HTTP_409_CONFLICT:
+        raise TwoStepConflict(error.message, code=error.code)
+    raise TwoStepRefused(error.message, code=error.code)
+
+
+class CodeSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=[m.value for m in two_step.Method])
     code = serializers.CharField(max_length=64)
 
 
+class StepUpSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=[m.value for m in two_step.STEP_UP_METHODS])
+    code = serializers.CharField(max_length=64)
+
+
+class ConfirmSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+StatusResponse = inline_serializer("TwoStepStatus", {"status": serializers.CharField()})
+RecoveryCodesResponse = inline_serializer(
+    "RecoveryCodes", {"recovery_codes": serializers.ListField(child=serializers.CharField())}
+)
+
+
+def _require_pending(request):
+    if not request.session.get(sessions.TWO_STEP_PENDING):
+        raise TwoStepConflict("This session has no second step waiting.", code="two_step_not_pending")
+
+
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class VerifyView(APIView):
-    @extend_schema(request=VerifySerializer, responses={200: None})
+    """The sign-in's second step: a code from the app, the e-mail or a recovery code."""
+
+    @extend_schema(request=CodeSerializer, responses={200: StatusResponse})
     def post(self, request):
-        serializer = VerifySerializer(data=request.data)
+        _require_pending(request._request)
+        serializer = CodeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        context = RequestContext.from_request(request)
-        if two_step.verify_second_step(request._request, serializer.validated_data["code"], context):
-            return Response({"status": "ok"})
+        data = serializer.validated_data
+        try:
+            two_step.verify_second_step(
+                request._request, data["method"], data["code"], RequestContext.from_request(request)
+            )
+        except two_step.TwoStepError as error:
+            raise_for(error)
+        return Response({"status": "ok"})
+
+
+class EmailCodeView(APIView):
+    """E-mail a sign-in code: a fallback for accounts with an authenticator app."""
+
+    @extend_schema(request=None, responses={202: StatusResponse})
+    def post(self, request):
+        _require_pending(request._request)
+        try:
+            two_step.send_email_code(request.user, RequestContext.from_request(request))
+        except two_step.TwoStepError as error:
+            raise_for(error)
+        return Response({"status": "sent"}, status=status.HTTP_202_ACCEPTED)
+
+
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
+class StepUpView(APIView):
+    """A fresh second step for sensitive actions (app or recovery code, never e-mail)."""
+
+    @extend_schema(request=StepUpSerializer, responses={200: StatusResponse})
+    def post(self, request):
+        serializer = StepUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            two_step.step_up(
+                request._request, data["method"], data["code"], RequestContext.from_request(request)
+            )
+        except two_step.TwoStepError as error:
+            raise_for(error)
+        return Response({"status": "ok"})
+
+
+class TotpView(APIView):
+    """POST starts enrolling an authenticator app; DELETE turns two-step verification off."""
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated(), FreshSecondStep()]
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer(
+                "TotpEnrolment", {"otpauth_uri": serializers.CharField(), "secret": serializers.CharField()}
+            )
+        },
+    )
+    def post(self, request):
+        try:
+            device = two_step.pending_totp_device(request.user, restart=True)
+        except two_step.TwoStepError as error:
+            raise_for(error)
         return Response(
-            {"detail": "That code is not valid. Check it and try again.", "code": "invalid_code"},
-            status=status.HTTP_400_BAD_REQUEST,
+            {"otpauth_uri": two_step.otpauth_uri(device), "secret": two_step.base32_secret(device)},
+            status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        try:
+            two_step.disable(request.user, RequestContext.from_request(request))
+        except two_step.TwoStepError as error:
+            raise_for(error)
+        two_step.forget_verification(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
+class TotpConfirmView(APIView):
+    """Confirm the app with a code from it; the answer holds the recovery codes, shown only once."""
+
+    @extend_schema(request=ConfirmSerializer, responses={200: RecoveryCodesResponse})
+    def post(self, request):
+        serializer = ConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            codes = two_step.confirm_totp(
+                request._request, serializer.validated_data["code"], RequestContext.from_request(request)
+            )
+        except two_step.TwoStepError as error:
+            raise_for(error)
+        return Response({"recovery_codes": codes}, headers={"Cache-Control": "no-store"})
+
+
+class RecoveryCodesView(APIView):
+    """Regenerate the recovery codes (needs a fresh second step); the old ones stop working."""
+
+    permission_classes = [IsAuthenticated, FreshSecondStep]
+
+    @extend_schema(request=None, responses={200: RecoveryCodesResponse})
+    def post(self, request):
+        try:
+            codes = two_step.regenerate_recovery_codes(request.user, RequestContext.from_request(request))
+        except two_step.TwoStepError as error:
+            raise_for(error)
+        return Response({"recovery_codes": codes}, headers={"Cache-Control": "no-store"})
