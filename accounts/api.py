@@ -43,8 +43,8 @@ class LoginView(APIView):
                 context,
             )
         except services.LoginRefused as refusal:
-            code = status.HTTP_403_FORBIDDEN if refusal.code == "account_frozen" else 400
-            return Response({"detail": refusal.message, "code": refusal.code}, status=code)
+            body = {"detail": refusal.message, "code": refusal.code}
+            return refusal.add_headers(Response(body, status=refusal.http_status))
         if services.sign_in(request._request, user, context):
             return Response({"status": "2sv_required", "methods": available_methods(user)})
         return Response({"status": "ok", "methods": []})

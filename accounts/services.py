@@ -4,23 +4,40 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
+from django.utils import timezone
 from django_otp import user_has_device
 
 from accounts.models import Membership, MembershipStatus, Shop
+from notifications.email import send_email
 from permissions.registry import ASSIGNABLE_ROLES
-from security import sessions
+from security import login_protection, sessions
 from security.events import EventKind, RequestContext, record_event
 
 User = get_user_model()
 
 
 class LoginRefused(Exception):
-    """A sign-in that must not go ahead; `code` is the API's machine-readable reason."""
+    """A sign-in that must not go ahead; `code` is the API's machine-readable reason.
 
-    def __init__(self, code: str, message: str):
+    `retry_after` (seconds) is set when the lockout refused it: callers answer 429 with Retry-After.
+    """
+
+    def __init__(self, code: str, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after = retry_after
+
+    @property
+    def http_status(self) -> int:
+        if self.retry_after is not None:
+            return 429
+        return 403 if self.code == "account_frozen" else 400
+
+    def add_headers(self, response):
+        if self.retry_after is not None:
+            response["Retry-After"] = str(self.retry_after)
+        return response
 
 
 GENERIC_LOGIN_ERROR = "That e-mail and password do not match an account. Check both and try again."
@@ -28,18 +45,30 @@ FROZEN_MESSAGE = (
     "This account is frozen while its recovery is reviewed. Sign-ins and payouts are paused; "
     "follow the instructions in the e-mail we sent to your contact address."
 )
+LOCKED_MESSAGE = "Too many failed sign-ins. Wait {minutes} before trying again, or reset your password."
 
 
 def check_credentials(request, email: str, password: str, context: RequestContext):
     """The user these credentials belong to, or LoginRefused with one generic message."""
     email = (email or "").strip()
+    try:
+        # Before the password is even looked at, so a locked account cannot be probed further.
+        login_protection.check_allowed(email, context.ip)
+    except login_protection.LoginLocked as locked:
+        known = User.objects.filter(email__iexact=email).first()
+        record_event(known, EventKind.LOGIN_LOCKED, context=context, email=email[:254])
+        minutes = max(1, -(-locked.retry_after // 60))
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+        raise LoginRefused("throttled", LOCKED_MESSAGE.format(minutes=wait), locked.retry_after) from None
     # Django's ModelBackend hashes the password against a dummy for unknown e-mails, so a wrong
     # e-mail costs the same time as a wrong password.
     user = authenticate(request, email=email, password=password or "")
     if user is None:
         known = User.objects.filter(email__iexact=email).first()
         record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
+        login_protection.record_failure(email, context.ip)
         raise LoginRefused("invalid_credentials", GENERIC_LOGIN_ERROR)
+    login_protection.reset_account(email)
     if user.is_frozen:
         record_event(user, EventKind.LOGIN_FAILURE, context=context, reason="frozen")
         raise LoginRefused("account_frozen", FROZEN_MESSAGE)
@@ -53,8 +82,13 @@ def sign_in(request, user, context: RequestContext) -> bool:
     two_step_due = user_has_device(user, confirmed=True)
     if two_step_due:
         request.session[sessions.TWO_STEP_PENDING] = True
-    sessions.start(request, user, context)
-    record_event(user, EventKind.LOGIN_SUCCESS, context=context, two_step_due=two_step_due)
+    protected = login_protection.enabled()
+    sessions.start(request, user, context, record=protected)
+    device = sessions.describe_device(context.user_agent)
+    if protected:
+        # Compared with earlier sign-ins, so it must look before this one is recorded.
+        login_protection.alert_if_new_sign_in(user, context, device=device)
+    record_event(user, EventKind.LOGIN_SUCCESS, context=context, two_step_due=two_step_due, device=device)
     return two_step_due
 
 
@@ -65,6 +99,25 @@ def sign_out(request, context: RequestContext) -> None:
         record_event(user, EventKind.LOGOUT, context=context)
     django_logout(request)
     sessions.forget(session_key)
+
+
+@transaction.atomic
+def freeze_account(user, *, reason: str, context: RequestContext) -> bool:
+    """Freeze the account: sign-ins and payouts refused, every session ended, ACCOUNT_FROZEN logged.
+
+    Returns False (and changes nothing) when it was already frozen. The person is e-mailed how
+    recovery works once this commits; the recovery app opens its case from this same point.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_frozen:
+        return False
+    user.frozen_at = timezone.now()
+    user.frozen_reason = reason[:200]
+    user.save(update_fields=["frozen_at", "frozen_reason"])
+    ended = sessions.end_sessions(user)
+    record_event(user, EventKind.ACCOUNT_FROZEN, context=context, reason=reason[:200], sessions_ended=ended)
+    send_email(user, "account_frozen", {"reason": reason, "frozen_at": user.frozen_at})
+    return True
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("accounts:shops")
     form = LoginForm(request.POST if request.method == "POST" else None)
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST":
         if form.is_valid():
             context = RequestContext.from_request(request)
@@ -39,9 +39,9 @@ def login_view(request):
                 user = services.check_credentials(
                     request, form.cleaned_data["email"], form.cleaned_data["password"], context
                 )
-            except services.LoginRefused as refusal:
-                form.add_error(None, refusal.message)
-                status = 403 if refusal.code == "account_frozen" else 400
+            except services.LoginRefused as refused:
+                form.add_error(None, refused.message)
+                status, refusal = refused.http_status, refused
             else:
                 if services.sign_in(request, user, context):
                     verify = redirect("security:login-verify")
@@ -52,9 +52,10 @@ def login_view(request):
                 return redirect(_next_url(request, "/shops/"))
         else:
             status = 400
-    return render(
+    response = render(
         request, "accounts/login.html", {"form": form, "next": _next_url(request, "")}, status=status
     )
+    return refusal.add_headers(response) if refusal else response
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from security.api import two_step
+from security.api import activity, two_step
 
 urlpatterns = [
     # Two-step verification.
@@ -12,4 +12,8 @@ urlpatterns = [
     path("account/2sv/recovery-codes", two_step.RecoveryCodesView.as_view(), name="two-step-recovery-codes"),
     # Passwords.
     # Sessions and the security log.
+    path("account/sessions", activity.SessionListView.as_view(), name="account-sessions"),
+    path("account/sessions/<int:pk>", activity.SessionDetailView.as_view(), name="account-session"),
+    path("account/events", activity.AccountEventsView.as_view(), name="account-events"),
+    path("shops/<slug:slug>/events", activity.ShopEventsView.as_view(), name="shop-events"),
 ]

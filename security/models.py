@@ -132,3 +132,13 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.created:%Y-%m-%d}"
+
+
+class FreezeLinkUse(models.Model):
+    """Marks a new-sign-in alert's "This wasn't me" link as used: one row per alert, ever."""
+
+    alert = models.OneToOneField(SecurityEvent, on_delete=models.PROTECT, related_name="freeze_link_use")
+    used_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"freeze link of alert {self.alert_id} used {self.used_at:%Y-%m-%d %H:%M}"

@@ -24,11 +24,16 @@ def describe_device(user_agent: str) -> str:
     return f"{browser} on {system}"[:120]
 
 
-def start(request, user, context: RequestContext) -> UserSession:
-    """Stamp a freshly rotated session and record it for the Account Security page."""
+def start(request, user, context: RequestContext, *, record: bool = True) -> UserSession | None:
+    """Stamp a freshly rotated session and record it for the Account Security page.
+
+    `record=False` only stamps it: the login benchmark's baseline with LOGIN_PROTECTION off.
+    """
     now = timezone.now()
     request.session[AUTH_AT] = now.timestamp()
     request.session[SEEN_AT] = now.timestamp()
+    if not record:
+        return None
     if request.session.session_key is None:
         request.session.save()
     return UserSession.objects.create(

@@ -19,4 +19,9 @@ urlpatterns = [
     path("password-reset/", passwords.password_reset, name="password-reset"),
     # Sessions and the security log.
     path("shop/<slug:slug>/security/", activity.shop_events, name="shop-events"),
+    path("account/security/events/", activity.account_events, name="account-events"),
+    path("account/security/sessions/<int:pk>/end/", activity.end_session, name="session-end"),
+    path("account/security/sessions/end-others/", activity.end_other_sessions, name="sessions-end-others"),
+    path("account/security/anti-phishing/", activity.anti_phishing_phrase, name="anti-phishing-phrase"),
+    path("account/freeze/<str:token>/", activity.freeze, name="freeze"),
 ]

@@ -4,6 +4,7 @@ Every variable is listed in README.md. Without any of them the project runs on S
 tasks in-process and writes e-mail as files under var/mail/.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_email",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "permissions",
     "security",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     # After messages: the gate explains its redirects with a message.
     "security.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "security.headers.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "sellercenter.urls"
@@ -98,6 +101,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a real server started by a test (gunicorn) can open the test
+    # database; one per test process so that parallel runs in one checkout do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and passwords: e-mail logins, Argon2id first.
@@ -130,6 +137,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 # How often a session's last-seen time is written: a write per request would cost every page a query.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+
+# Login protection (SPEC §7): the lockout, the recorded sessions and the new-sign-in alert. It must
+# stay on in production; LOGIN_PROTECTION=false exists only as the baseline of the login benchmark.
+LOGIN_PROTECTION = env.bool("LOGIN_PROTECTION", default=True)
+LOGIN_FAILURE_LIMIT_ACCOUNT = 5
+LOGIN_FAILURE_LIMIT_IP = 20
+LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+# A sign-in from an IP or device not seen for the user in this long sends an alert e-mail.
+NEW_SIGN_IN_LOOKBACK = timedelta(days=30)
+# The alert's "This wasn't me" link stays valid this long.
+FREEZE_LINK_MAX_AGE = timedelta(days=7)
 
 # Two-step verification (django-otp).
 OTP_TOTP_ISSUER = "Seller Center"
@@ -196,6 +214,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Session-cookie API for integrators. Unsafe methods need the X-CSRFToken header.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: no CDN, and no inline script under the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Internationalisation.

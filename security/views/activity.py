@@ -1,7 +1,105 @@
-"""Pages for sessions and the security log."""
+"""Pages for sessions, the security log, the anti-phishing phrase and the "This wasn't me" link."""
 
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from permissions.checks import shop_view
+from permissions.registry import Grant
+from security import activity
+from security.events import RequestContext
+from security.login_protection import FreezeLinkInvalid, alert_for_freeze_token
+
+EVENTS_PER_PAGE = 25
 
 
+def _log_page(request, events, *, title: str, shop=None):
+    form = activity.EventFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status, events = 400, events.none()
+    elif form.is_bound:
+        events = activity.filter_events(events, **form.cleaned_data)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {"title": title, "form": form, "page": page, "filters": urlencode(filters), "show_user": shop}
+    return render(request, "security/events.html", context, status=status)
+
+
+@require_GET
+@login_required
+def account_events(request):
+    return _log_page(request, activity.events_of_user(request.user), title="Your security log")
+
+
+@require_GET
+@login_required
+@shop_view(Grant.USERS_MANAGE)
 def shop_events(request, slug):
-    return render(request, "security/account_security.html")
+    shop = request.membership.shop
+    return _log_page(request, activity.events_of_shop(shop), title=f"Security log of {shop.name}", shop=shop)
+
+
+@require_POST
+@login_required
+def end_session(request, pk):
+    try:
+        ended = activity.end_session(
+            request.user,
+            pk,
+            current_key=request.session.session_key,
+            context=RequestContext.from_request(request),
+        )
+    except activity.CurrentSessionError as error:
+        messages.error(request, str(error))
+    else:
+        if ended:
+            messages.success(request, "That session was ended: it is signed out on its next request.")
+        else:
+            messages.error(request, "That session had already ended.")
+    return redirect("security:account-security")
+
+
+@require_POST
+@login_required
+def end_other_sessions(request):
+    ended = activity.end_other_sessions(
+        request.user, current_key=request.session.session_key, context=RequestContext.from_request(request)
+    )
+    messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect("security:account-security")
+
+
+@require_POST
+@login_required
+def anti_phishing_phrase(request):
+    form = activity.AntiPhishingPhraseForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("phrase", []):
+            messages.error(request, error)
+        return redirect("security:account-security")
+    phrase = form.cleaned_data["phrase"]
+    if activity.set_anti_phishing_phrase(request.user, phrase, context=RequestContext.from_request(request)):
+        messages.success(
+            request, "Anti-phishing phrase saved." if phrase else "Anti-phishing phrase removed."
+        )
+    return redirect("security:account-security")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def freeze(request, token):
+    """GET only asks (mail scanners follow links); the button's POST freezes."""
+    try:
+        alert = alert_for_freeze_token(token)
+        if request.method == "POST":
+            activity.use_freeze_link(token, context=RequestContext.from_request(request))
+            return render(request, "security/freeze_done.html")
+    except FreezeLinkInvalid as error:
+        return render(request, "security/freeze_invalid.html", {"reason": str(error)}, status=error.status)
+    return render(request, "security/freeze_confirm.html", {"alert": alert})

@@ -1,0 +1,87 @@
+"""Support staff's view of security state: the log read-only, sessions they may end."""
+
+from django.contrib import admin
+from django.contrib.sessions.models import Session
+
+from security.events import EventKind, RequestContext, record_event
+from security.models import LoginFailure, SecurityEvent, UserSession
+
+
+def _end(request, rows) -> int:
+    rows = list(rows)
+    Session.objects.filter(session_key__in=[row.session_key for row in rows]).delete()
+    context = RequestContext.from_request(request)
+    for row in rows:
+        row.delete()
+        record_event(row.user, EventKind.SESSION_ENDED, context=context, device=row.device, by_staff=True)
+    return len(rows)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security log is append-only: staff read it, nobody adds, changes or deletes a row."""
+
+    list_display = ["created", "kind", "user", "shop", "ip", "user_agent"]
+    list_filter = ["kind", ("created", admin.DateFieldListFilter)]
+    search_fields = ["user__email", "shop__slug", "ip"]
+    date_hierarchy = "created"
+    list_select_related = ["user", "shop"]
+    readonly_fields = ["created", "kind", "user", "shop", "ip", "user_agent", "details"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Staff may end a session: the row and the Django session go together, so it is signed out."""
+
+    list_display = ["user", "device", "ip", "created", "last_seen"]
+    search_fields = ["user__email", "ip"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "device", "ip", "user_agent", "created", "last_seen"]
+    exclude = ["session_key"]
+    actions = ["end_sessions"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # The built-in bulk delete would skip delete_model(); "End sessions" replaces it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        _end(request, [obj])
+
+    @admin.action(description="End the selected sessions", permissions=["delete"])
+    def end_sessions(self, request, queryset):
+        ended = _end(request, queryset.select_related("user"))
+        self.message_user(request, f"Ended {ended} session(s).")
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Recent failed sign-ins; deleting an account's rows lifts its lockout early."""
+
+    list_display = ["created", "email", "ip"]
+    search_fields = ["email", "ip"]
+    list_filter = [("created", admin.DateFieldListFilter)]
+    readonly_fields = ["email", "ip", "created"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,112 @@
+"""JSON API for sessions and the security log: account/sessions, account/events, shops/<slug>/events."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from permissions.checks import ShopGrant, membership_or_404
+from permissions.registry import Grant
+from security import activity
+from security.events import RequestContext
+from security.models import EventKind, SecurityEvent, UserSession
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UserSession
+        fields = ["id", "current", "device", "ip", "created", "last_seen"]
+
+    def get_current(self, row) -> bool:
+        return row.session_key == self.context["request"].session.session_key
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SecurityEvent
+        fields = ["id", "kind", "ip", "user_agent", "created", "details"]
+
+
+class EventFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, data):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise serializers.ValidationError(
+                {"date_to": ["The end date must not be before the start date."]}
+            )
+        return data
+
+
+EVENT_FILTERS = [
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=EventKind.values, description="Only this kind."),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="From this day (UTC), inclusive."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Up to this day (UTC), inclusive."),
+]
+
+
+class SessionListView(generics.ListAPIView):
+    """The caller's active sessions, newest first."""
+
+    serializer_class = SessionSerializer
+
+    def get_queryset(self):
+        return activity.active_sessions(self.request.user)
+
+
+class SessionDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        """End one of the caller's sessions: it is signed out on its next request."""
+        try:
+            ended = activity.end_session(
+                request.user,
+                pk,
+                current_key=request.session.session_key,
+                context=RequestContext.from_request(request),
+            )
+        except activity.CurrentSessionError as error:
+            return Response(
+                {"detail": str(error), "code": "current_session"}, status=status.HTTP_409_CONFLICT
+            )
+        if not ended:
+            raise exceptions.NotFound("No such session.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _EventListView(generics.ListAPIView):
+    serializer_class = EventSerializer
+
+    def events(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        filters = EventFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return activity.filter_events(self.events(), **filters.validated_data)
+
+    @extend_schema(parameters=EVENT_FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class AccountEventsView(_EventListView):
+    """The caller's own security log, newest first."""
+
+    def events(self):
+        return activity.events_of_user(self.request.user)
+
+
+class ShopEventsView(_EventListView):
+    """The shop's security log, for its owner (users.manage), newest first."""
+
+    permission_classes = [*_EventListView.permission_classes, ShopGrant]
+    required_grant = Grant.USERS_MANAGE
+
+    def events(self):
+        return activity.events_of_shop(membership_or_404(self.request, self.kwargs["slug"]).shop)

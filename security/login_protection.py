@@ -1,0 +1,163 @@
+"""Login protection (SPEC §7): the lockout, and the alert about a sign-in from a new device or IP.
+
+The lockout: 5 failures on an account or 20 from one IP in 15 minutes.
+
+The counts are rows of LoginFailure in the database, so every web process and node sees the same
+ones. django-axes was considered: it keys one failure limit on a combination of parameters, while
+this product needs two independent limits (per account and per IP) with different thresholds and a
+success that clears only the account's count. Two indexed counts over one small table do that in a
+single query, with nothing else to configure.
+"""
+
+import math
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.email import send_email
+from security.events import RequestContext, record_event
+from security.models import EventKind, FreezeLinkUse, LoginFailure, SecurityEvent
+from security.sessions import describe_device
+
+
+class LoginLocked(Exception):
+    """Too many recent failures: the caller should answer 429 with this Retry-After (seconds)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
+def enabled() -> bool:
+    return settings.LOGIN_PROTECTION
+
+
+def _normalise(email: str) -> str:
+    return (email or "").strip().lower()[:254]
+
+
+def check_allowed(email: str, ip: str | None) -> None:
+    """Raise LoginLocked when the account or the IP is over its limit; known or unknown e-mail alike."""
+    if not enabled():
+        return
+    email = _normalise(email)
+    now = timezone.now()
+    since = now - settings.LOGIN_FAILURE_WINDOW
+    ip_filter = Q(ip=ip) if ip else Q(pk__in=[])
+    counts = LoginFailure.objects.filter(Q(email=email) | ip_filter, created__gte=since).aggregate(
+        account=Count("id", filter=Q(email=email)),
+        ip=Count("id", filter=ip_filter),
+    )
+    waits = []
+    if counts["account"] >= settings.LOGIN_FAILURE_LIMIT_ACCOUNT:
+        waits.append(_wait(Q(email=email), settings.LOGIN_FAILURE_LIMIT_ACCOUNT, since, now))
+    if counts["ip"] >= settings.LOGIN_FAILURE_LIMIT_IP:
+        waits.append(_wait(ip_filter, settings.LOGIN_FAILURE_LIMIT_IP, since, now))
+    if waits:
+        raise LoginLocked(max(waits))
+
+
+def _wait(rows: Q, limit: int, since, now) -> int:
+    """Seconds until the count falls below the limit: when the limit-th newest failure ages out."""
+    created = (
+        LoginFailure.objects.filter(rows, created__gte=since)
+        .order_by("-created")
+        .values_list("created", flat=True)[limit - 1 : limit]
+    )
+    oldest_counted = next(iter(created), now)
+    remaining = (oldest_counted + settings.LOGIN_FAILURE_WINDOW - now).total_seconds()
+    return max(1, math.ceil(remaining))
+
+
+def record_failure(email: str, ip: str | None) -> None:
+    """Count one failed attempt against the e-mail (known or not) and the IP."""
+    if enabled():
+        LoginFailure.objects.create(email=_normalise(email), ip=ip or None)
+
+
+def reset_account(email: str) -> None:
+    """A success clears the account's count; the rows stay, without their e-mail, for the IP's count."""
+    if enabled():
+        LoginFailure.objects.filter(email=_normalise(email)).update(email="")
+
+
+# The new-sign-in alert and its "This wasn't me" link.
+
+FREEZE_LINK_SALT = "security.freeze-link"
+
+
+USED_MESSAGE = "This link was already used. If your account is frozen, follow the e-mail we sent about it."
+
+
+class FreezeLinkInvalid(Exception):
+    """A "This wasn't me" link that is forged (400), expired or already used (410); the message says which."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def alert_if_new_sign_in(user, context: RequestContext, *, device: str) -> SecurityEvent | None:
+    """E-mail the user when this sign-in's IP or device is not among their sign-ins of the last 30 days.
+
+    A first sign-in ever sends nothing: there is nothing yet to compare it with.
+    """
+    if not enabled():
+        return None
+    earlier = SecurityEvent.objects.filter(user=user, kind=EventKind.LOGIN_SUCCESS)
+    recent = earlier.filter(created__gte=timezone.now() - settings.NEW_SIGN_IN_LOOKBACK)
+    seen = list(recent.values_list("ip", "user_agent", "details__device")[:500])
+    if not seen and not earlier.exists():
+        return None
+    ips = {ip for ip, _, _ in seen}
+    devices = {known or describe_device(agent) for _, agent, known in seen}
+    if context.ip in ips and device in devices:
+        return None
+    alert = record_event(user, EventKind.NEW_SIGN_IN_ALERT, context=context, device=device)
+    send_email(
+        user,
+        "new_sign_in",
+        {
+            "when": alert.created,
+            "device": device,
+            "ip": context.ip or "unknown",
+            "freeze_url": settings.SITE_URL + reverse("security:freeze", args=[freeze_token(alert)]),
+        },
+    )
+    return alert
+
+
+def freeze_token(alert: SecurityEvent) -> str:
+    """The signed token of an alert's "This wasn't me" link, bound to that alert and its user."""
+    return signing.dumps({"alert": alert.pk, "user": alert.user_id}, salt=FREEZE_LINK_SALT)
+
+
+def alert_for_freeze_token(token: str) -> SecurityEvent:
+    """The unused alert a link was made for, or FreezeLinkInvalid."""
+    try:
+        data = signing.loads(
+            token, salt=FREEZE_LINK_SALT, max_age=settings.FREEZE_LINK_MAX_AGE.total_seconds()
+        )
+    except signing.SignatureExpired:
+        raise FreezeLinkInvalid(
+            "This link has expired. If you still think someone else signed in, sign in and change "
+            "your password, or start a recovery request.",
+            status=410,
+        ) from None
+    except signing.BadSignature:
+        raise FreezeLinkInvalid("This link is not valid. Check that you copied all of it.") from None
+    alert = (
+        SecurityEvent.objects.select_related("user")
+        .filter(pk=data.get("alert"), user_id=data.get("user"), kind=EventKind.NEW_SIGN_IN_ALERT)
+        .first()
+        if isinstance(data, dict)
+        else None
+    )
+    if alert is None or alert.user is None:
+        raise FreezeLinkInvalid("This link is not valid. Check that you copied all of it.")
+    if FreezeLinkUse.objects.filter(alert=alert).exists():
+        raise FreezeLinkInvalid(USED_MESSAGE, status=410)
+    return alert
