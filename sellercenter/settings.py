@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: in the database, so throttles count the same on every web process (`createcachetable`).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"},
+}
+
 # Accounts and passwords: e-mail logins, Argon2id first.
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -115,14 +120,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The rules of SPEC §4, one validator each (security/passwords.py), cheapest first.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
-    },
+    {"NAME": "security.passwords.LengthValidator", "OPTIONS": {"min_length": 8, "max_length": 128}},
+    {"NAME": "security.passwords.CharacterMixValidator"},
+    {"NAME": "security.passwords.SequenceValidator"},
+    {"NAME": "security.passwords.BirthDateValidator"},
+    {"NAME": "security.passwords.CommonPasswordValidator"},
+    {"NAME": "security.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "security.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "security.passwords.PasswordHistoryValidator", "OPTIONS": {"history_size": 5}},
 ]
+# Per-IP rates of the password strength check (called as people type) and of reset requests.
+PASSWORD_CHECK_RATE = env.str("PASSWORD_CHECK_RATE", default="120/min")
+PASSWORD_RESET_REQUEST_RATE = env.str("PASSWORD_RESET_REQUEST_RATE", default="10/hour")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 # Sessions: database-backed so every web process sees the same state; NIST SP 800-63B AAL2 bounds.
