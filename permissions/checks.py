@@ -2,10 +2,8 @@
 
 from functools import wraps
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions, permissions
 
@@ -58,11 +56,8 @@ def shop_view(grant: Grant | None = None):
     def decorator(view):
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
-            try:
-                membership = membership_or_404(request, slug)
-            except TwoStepEnrolmentRequired as refusal:
-                messages.warning(request, str(refusal))
-                return redirect("security:totp-enrol")
+            # TwoStepEnrolmentRequired becomes a redirect to enrolment in the account gate.
+            membership = membership_or_404(request, slug)
             require_grant(membership, grant)
             return view(request, slug, *args, **kwargs)
 

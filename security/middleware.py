@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts.services import FROZEN_MESSAGE
+from permissions.checks import TwoStepEnrolmentRequired
 from security import sessions
 
 API_PREFIX = "/api/"
@@ -66,6 +67,19 @@ class AccountGateMiddleware:
                 redirect_to=reverse("security:login-verify"),
             )
         sessions.touch(request)
+        return None
+
+    def process_exception(self, request, exception):
+        # A shop that requires two-step verification sends a member without it to enrolment, from
+        # whichever page asked for their membership.
+        if isinstance(exception, TwoStepEnrolmentRequired):
+            return _refuse(
+                request,
+                status=403,
+                code=exception.code,
+                detail=str(exception),
+                redirect_to=reverse("security:totp-enrol"),
+            )
         return None
 
     @staticmethod
