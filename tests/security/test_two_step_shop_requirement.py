@@ -1,8 +1,8 @@
 """An owner can require two-step verification for every member of the shop (SPEC §5, §6)."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from security.models import EventKind, SecurityEvent
