@@ -139,7 +139,8 @@ def _database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{Path(db['NAME']).resolve()}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    user, secret = urllib.parse.quote(db["USER"] or ""), urllib.parse.quote(db["PASSWORD"] or "")
+    return f"postgres://{user}:{secret}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _attempt(base: str, email: str, password: str, *, api: bool) -> int:

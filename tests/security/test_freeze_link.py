@@ -1,0 +1,166 @@
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from security.models import EventKind, SecurityEvent, UserSession
+
+pytestmark = pytest.mark.django_db
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a request and then what it scheduled for after commit (the e-mails), as in production."""
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def sign_in(committed):
+    def sign_in(user, password, *, agent=FIREFOX, ip="198.51.100.7"):
+        client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=ip)
+        response = committed(client.post, "/login/", {"email": user.email, "password": password})
+        assert response.status_code == 302
+        return client
+
+    return sign_in
+
+
+def alerts_to(user):
+    return [m for m in mail.outbox if m.to == [user.email] and "New sign-in" in m.subject]
+
+
+def freeze_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/account/freeze/[^\s]+/)", message.body).group(1)
+
+
+@pytest.fixture
+def usual_device(owner, password, sign_in):
+    """The owner signed in once from Firefox at home: that device and IP are known."""
+    sign_in(owner, password)
+    mail.outbox.clear()
+    return owner
+
+
+def test_the_first_sign_in_ever_sends_no_alert(owner, password, sign_in):
+    sign_in(owner, password)
+    assert alerts_to(owner) == []
+
+
+def test_a_sign_in_from_a_known_device_and_ip_sends_no_alert(usual_device, password, sign_in):
+    sign_in(usual_device, password)
+    assert alerts_to(usual_device) == []
+
+
+def test_a_sign_in_from_a_new_ip_sends_an_alert_with_time_device_ip_and_link(usual_device, password, sign_in):
+    sign_in(usual_device, password, ip="203.0.113.50")
+    [alert] = alerts_to(usual_device)
+    assert "203.0.113.50" in alert.body
+    assert "Firefox 128" in alert.body
+    assert "UTC" in alert.body
+    assert "/account/freeze/" in alert.body
+    assert alert.body.rstrip().splitlines()[-2].startswith("Seller Center will never ask for your password")
+    assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.NEW_SIGN_IN_ALERT).count() == 1
+
+
+def test_a_sign_in_from_a_new_device_on_a_known_ip_sends_an_alert(usual_device, password, sign_in):
+    sign_in(usual_device, password, agent=CHROME)
+    [alert] = alerts_to(usual_device)
+    assert "Chrome 120" in alert.body
+
+
+def test_a_device_unseen_for_thirty_days_counts_as_new_again(usual_device, password, sign_in):
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        sign_in(usual_device, password)
+    assert len(alerts_to(usual_device)) == 1
+
+
+def test_the_alert_shows_the_users_anti_phishing_phrase(usual_device, password, sign_in):
+    usual_device.anti_phishing_phrase = "blue heron at dawn"
+    usual_device.save()
+    sign_in(usual_device, password, ip="203.0.113.50")
+    [alert] = alerts_to(usual_device)
+    assert "blue heron at dawn" in alert.body
+
+
+def test_opening_the_link_only_asks_and_the_button_freezes_once(usual_device, password, sign_in, committed):
+    intruder = sign_in(usual_device, password, ip="203.0.113.50")
+    path = freeze_path(alerts_to(usual_device)[0])
+    visitor = Client()
+
+    confirm = visitor.get(path)
+    assert confirm.status_code == 200
+    assert "Freeze my account" in confirm.content.decode()
+    usual_device.refresh_from_db()
+    assert not usual_device.is_frozen  # a mail scanner following the link changes nothing
+
+    done = committed(visitor.post, path)
+    assert done.status_code == 200
+    usual_device.refresh_from_db()
+    assert usual_device.is_frozen
+    assert intruder.get("/shop/demo-shop/").status_code == 302
+    assert not UserSession.objects.filter(user=usual_device).exists()
+    assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.ACCOUNT_FROZEN).count() == 1
+    assert any("frozen" in m.subject for m in mail.outbox if m.to == [usual_device.email])
+
+    again = visitor.post(path)
+    assert again.status_code == 410
+    assert "already used" in again.content.decode()
+    assert visitor.get(path).status_code == 410
+    assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.ACCOUNT_FROZEN).count() == 1
+
+
+def test_a_frozen_account_cannot_sign_in_even_with_the_right_password(usual_device, password, sign_in):
+    sign_in(usual_device, password, ip="203.0.113.50")
+    Client().post(freeze_path(alerts_to(usual_device)[0]))
+    response = Client().post(
+        "/api/v1/auth/login",
+        {"email": usual_device.email, "password": password},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "account_frozen"
+
+
+def test_the_link_expires_after_seven_days(usual_device, password, sign_in):
+    sign_in(usual_device, password, ip="203.0.113.50")
+    path = freeze_path(alerts_to(usual_device)[0])
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        response = Client().post(path)
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+    usual_device.refresh_from_db()
+    assert not usual_device.is_frozen
+
+
+def test_a_tampered_link_is_refused(usual_device, password, sign_in):
+    sign_in(usual_device, password, ip="203.0.113.50")
+    path = freeze_path(alerts_to(usual_device)[0])
+    response = Client().post(path.replace("/account/freeze/", "/account/freeze/x"))
+    assert response.status_code == 400
+    assert Client().get("/account/freeze/not-a-token/").status_code == 400
+    usual_device.refresh_from_db()
+    assert not usual_device.is_frozen
+
+
+def test_turning_login_protection_off_sends_no_alert_and_records_no_session(
+    usual_device, password, settings, sign_in
+):
+    settings.LOGIN_PROTECTION = False
+    sign_in(usual_device, password, ip="203.0.113.50")
+    assert alerts_to(usual_device) == []
+    assert UserSession.objects.filter(user=usual_device).count() == 1  # only the fixture's sign-in
