@@ -20,3 +20,38 @@ class PreferredMethodForm(forms.Form):
 
 class ShopTwoStepForm(forms.Form):
     require = forms.BooleanField(required=False)
+
+
+def _password_field(autocomplete: str, **attrs) -> forms.CharField:
+    # strip=False: spaces are legal characters of a password. The generous bound keeps hashing cheap;
+    # the rules answer "at most 128" with a clear message below it.
+    return forms.CharField(
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete, **attrs}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    """A new password typed twice; the rules themselves run in the service."""
+
+    new_password = _password_field("new-password", **{"aria-describedby": "password-rules"})
+    new_password_again = _password_field("new-password")
+
+    def clean(self):
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password_again")
+        if new is not None and again is not None and new != again:
+            self.add_error("new_password_again", "The two new passwords differ. Type the same one twice.")
+        return data
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current_password = _password_field("current-password", autofocus=True)
+    field_order = ["current_password", "new_password", "new_password_again"]
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
