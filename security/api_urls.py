@@ -1,6 +1,6 @@
 from django.urls import path
 
-from security.api import activity, two_step
+from security.api import activity, passwords, two_step
 
 urlpatterns = [
     # Two-step verification.
@@ -11,6 +11,8 @@ urlpatterns = [
     path("account/2sv/totp/confirm", two_step.TotpConfirmView.as_view(), name="two-step-totp-confirm"),
     path("account/2sv/recovery-codes", two_step.RecoveryCodesView.as_view(), name="two-step-recovery-codes"),
     # Passwords.
+    path("password/check", passwords.PasswordCheckView.as_view(), name="password-check"),
+    path("account/password", passwords.PasswordChangeView.as_view(), name="password-change"),
     # Sessions and the security log.
     path("account/sessions", activity.SessionListView.as_view(), name="account-sessions"),
     path("account/sessions/<int:pk>", activity.SessionDetailView.as_view(), name="account-session"),

@@ -1,13 +1,118 @@
-"""Pages that set a password: change and reset by e-mail."""
+"""Pages that set a password: change while signed in, and reset by e-mail."""
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from security import password_changes
+from security.api.passwords import WRONG_CURRENT_PASSWORD, PasswordResetRequestThrottle
+from security.events import RequestContext
+from security.forms import NewPasswordForm, PasswordChangeForm, PasswordResetRequestForm
+
+# Django's own trick: the token leaves the address bar for the session before the form is shown, so
+# it cannot leak through the Referer header or the browser history.
+RESET_TOKEN_SESSION_KEY = "password_reset_token"
+RESET_URL_TOKEN = "set-password"
 
 
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
 @login_required
+@never_cache
 def password_change(request):
-    return render(request, "security/account_security.html")
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                password_changes.change_password(
+                    request.user,
+                    current_password=form.cleaned_data["current_password"],
+                    new_password=form.cleaned_data["new_password"],
+                    context=RequestContext.from_request(request),
+                    request=request,
+                )
+            except password_changes.WrongCurrentPassword:
+                form.add_error("current_password", WRONG_CURRENT_PASSWORD)
+            except ValidationError as refusal:
+                form.add_error("new_password", refusal)
+            else:
+                messages.success(
+                    request, "Your password has been changed. Every other session of your account has ended."
+                )
+                return redirect("security:password-change")
+        status = 400
+    return render(request, "security/password_change.html", {"form": form}, status=status)
 
 
+@csrf_protect
+@never_cache
 def password_reset(request):
-    return render(request, "security/account_security.html")
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST":
+        throttle = PasswordResetRequestThrottle()
+        if not throttle.allow_request(request, None):
+            wait = int(throttle.wait() or 60)
+            response = render(
+                request,
+                "security/password_reset_request.html",
+                {"form": form, "retry_after": wait},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            password_changes.request_password_reset(
+                form.cleaned_data["email"], RequestContext.from_request(request)
+            )
+            return redirect("security:password-reset-done")
+        return render(request, "security/password_reset_request.html", {"form": form}, status=400)
+    return render(request, "security/password_reset_request.html", {"form": form})
+
+
+def password_reset_done(request):
+    return render(request, "security/password_reset_done.html")
+
+
+@sensitive_post_parameters("new_password", "new_password_again")
+@csrf_protect
+@never_cache
+def password_reset_confirm(request, uidb64, token):
+    if token != RESET_URL_TOKEN:
+        if password_changes.user_for_reset(uidb64, token) is None:
+            return render(request, "security/password_reset_invalid.html", status=400)
+        request.session[RESET_TOKEN_SESSION_KEY] = token
+        return redirect("security:password-reset-confirm", uidb64=uidb64, token=RESET_URL_TOKEN)
+    user = password_changes.user_for_reset(uidb64, request.session.get(RESET_TOKEN_SESSION_KEY, ""))
+    if user is None:
+        return render(request, "security/password_reset_invalid.html", status=400)
+    form = NewPasswordForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                password_changes.reset_password(
+                    user,
+                    new_password=form.cleaned_data["new_password"],
+                    context=RequestContext.from_request(request),
+                )
+            except ValidationError as refusal:
+                form.add_error("new_password", refusal)
+            else:
+                # Nobody is signed in by a reset: the next sign-in asks for the second step as usual.
+                if request.user.is_authenticated:
+                    logout(request)
+                request.session.pop(RESET_TOKEN_SESSION_KEY, None)
+                messages.success(
+                    request, "Your password has been reset and every session has ended. Sign in with it now."
+                )
+                return redirect("accounts:login")
+        status = 400
+    return render(
+        request, "security/password_reset_confirm.html", {"form": form, "reset_user": user}, status=status
+    )

@@ -1,0 +1,158 @@
+"""JSON API for passwords: the strength check behind every password form, and the change."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from security.events import RequestContext, client_ip
+from security.password_changes import WrongCurrentPassword, change_password
+from security.passwords import check_password_strength
+
+User = get_user_model()
+
+WRONG_CURRENT_PASSWORD = "That is not your current password. Type it again."
+
+
+class IPRateThrottle(SimpleRateThrottle):
+    """Counts requests per client IP in the shared cache (the database), so every web process agrees."""
+
+    rate_setting = ""
+
+    def get_rate(self):
+        return getattr(settings, self.rate_setting)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
+
+
+class PasswordCheckThrottle(IPRateThrottle):
+    scope = "password_check"
+    rate_setting = "PASSWORD_CHECK_RATE"
+
+
+class PasswordResetRequestThrottle(IPRateThrottle):
+    scope = "password_reset_request"
+    rate_setting = "PASSWORD_RESET_REQUEST_RATE"
+
+
+class PasswordChangeThrottle(SimpleRateThrottle):
+    """Bounds guesses at the current password from a session that is not its owner's."""
+
+    scope = "password_change"
+    rate = "10/hour"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class PasswordCheckSerializer(serializers.Serializer):
+    # Longer than the 128-character rule so that the answer names the rule instead of a field error.
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+
+
+class FailureSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=[
+            "too_short",
+            "too_long",
+            "missing_letter",
+            "missing_digit",
+            "missing_symbol",
+            "sequence",
+            "birth_date",
+            "reused",
+            "common",
+            "similar",
+            "too_guessable",
+        ]
+    )
+    message = serializers.CharField()
+
+
+class StrengthReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    score = serializers.IntegerField(min_value=0, max_value=4)
+    failures = FailureSerializer(many=True)
+    suggestions = serializers.ListField(child=serializers.CharField())
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class PasswordCheckView(APIView):
+    """Every password rule applied as the person types, signed in or not.
+
+    Signed out, the details of the form (e-mail, names, date of birth) stand in for the account;
+    signed in, the account's own details count, and so do its last five passwords.
+    """
+
+    permission_classes = [AllowAny]
+    throttle_classes = [PasswordCheckThrottle]
+
+    @extend_schema(request=PasswordCheckSerializer, responses=StrengthReportSerializer)
+    def post(self, request):
+        serializer = PasswordCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if request.user.is_authenticated:
+            user = request.user
+        else:
+            user = User(
+                email=data.get("email", "").strip(),
+                first_name=data.get("first_name", "").strip(),
+                last_name=data.get("last_name", "").strip(),
+                date_of_birth=data.get("date_of_birth"),
+            )
+        report = check_password_strength(data["password"], user)
+        return Response(StrengthReportSerializer(report).data)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class PasswordChangedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok"])
+    sessions_ended = serializers.IntegerField()
+
+
+@method_decorator(sensitive_post_parameters("current_password", "new_password"), name="dispatch")
+class PasswordChangeView(APIView):
+    """Change the password: the current one is required, and every other session ends."""
+
+    throttle_classes = [PasswordChangeThrottle]
+
+    @extend_schema(request=PasswordChangeSerializer, responses=PasswordChangedSerializer)
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            ended = change_password(
+                request.user,
+                current_password=serializer.validated_data["current_password"],
+                new_password=serializer.validated_data["new_password"],
+                context=RequestContext.from_request(request),
+                request=request._request,
+            )
+        except WrongCurrentPassword:
+            raise serializers.ValidationError({"current_password": [WRONG_CURRENT_PASSWORD]}) from None
+        except DjangoValidationError as refusal:
+            raise serializers.ValidationError(
+                {
+                    "new_password": [
+                        serializers.ErrorDetail(str(e.message), code=e.code) for e in refusal.error_list
+                    ]
+                }
+            ) from None
+        return Response({"status": "ok", "sessions_ended": ended})
