@@ -23,12 +23,6 @@ urlpatterns = [
         passwords.password_reset_confirm,
         name="password-reset-confirm",
     ),
-    path("password-reset/done/", passwords.password_reset_done, name="password-reset-done"),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        passwords.password_reset_confirm,
-        name="password-reset-confirm",
-    ),
     # Sessions and the security log.
     path("shop/<slug:slug>/security/", activity.shop_events, name="shop-events"),
     path("account/security/events/", activity.account_events, name="account-events"),
