@@ -1,8 +1,8 @@
 """Password reset by e-mail: /password-reset/ and its single-use, one-hour link."""
 
 import re
-from urllib.parse import urlsplit
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
