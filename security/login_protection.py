@@ -76,6 +76,8 @@ def record_failure(email: str, ip: str | None) -> None:
     """Count one failed attempt against the e-mail (known or not) and the IP."""
     if enabled():
         LoginFailure.objects.create(email=_normalise(email), ip=ip or None)
+        # Rows past the window count for nothing; pruning here keeps the table small without a job.
+        LoginFailure.objects.filter(created__lt=timezone.now() - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
 
 
 def reset_account(email: str) -> None:
