@@ -32,6 +32,7 @@ User = get_user_model()
 
 DOMAIN = "demo.example"
 SUPPORT_GROUP = "Support"
+FIRST_NAMES = ["Ava", "Ben", "Cleo", "Dev", "Eve", "Finn", "Gia", "Hugo", "Iris", "Jon"]
 # What support staff need to look up accounts, shops and module data, and to suspend or re-role a
 # member on request. Apps with their own admin work (recovery cases) add theirs to this group.
 SUPPORT_PERMISSIONS = {
@@ -84,7 +85,10 @@ class Command(BaseCommand):
         people = {}
         specs = [
             ("owner", f"owner@{DOMAIN}", "Olivia", "Owner", False),
-            *[(role, f"{role}@{DOMAIN}", "Demo", ROLES[role].label, False) for role in ASSIGNABLE_ROLES],
+            *[
+                (role, f"{role}@{DOMAIN}", FIRST_NAMES[n % len(FIRST_NAMES)], "Demo", False)
+                for n, role in enumerate(ASSIGNABLE_ROLES)
+            ],
             ("other", f"other@{DOMAIN}", "Oscar", "Other", False),
             ("support", f"support@{DOMAIN}", "Sam", "Support", True),
         ]
