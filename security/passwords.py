@@ -345,24 +345,24 @@ def check_password_strength(password: str, user=None, *, history: bool = True) -
     """Every rule of AUTH_PASSWORD_VALIDATORS applied to `password` for `user`, and its score.
 
     `user` may be unsaved (a sign-up or invitation form's details); the history rule runs only for
-    a saved user, and only when `history` is true.
+    a saved user, only when `history` is true, and only once every other rule passes: it costs one
+    Argon2 verification per remembered password, too much to spend on every keystroke.
     """
     failures: list[Failure] = []
     strength = None
+    deferred = []
     for validator in password_validation.get_default_password_validators():
-        if isinstance(validator, PasswordHistoryValidator) and not history:
+        if isinstance(validator, PasswordHistoryValidator):
+            deferred.append(validator)
             continue
         if isinstance(validator, ZxcvbnValidator):
             strength = measure(password, user)
-            error = validator.failure(strength)
+            failures += _failures(validator.failure(strength))
         else:
-            try:
-                validator.validate(password, user)
-                error = None
-            except ValidationError as refusal:
-                error = refusal
-        if error is not None:
-            failures += [Failure(code=e.code or "invalid", message=str(e.message)) for e in error.error_list]
+            failures += _failures(_refusal(validator, password, user))
+    if history and not failures:
+        for validator in deferred:
+            failures += _failures(_refusal(validator, password, user))
     if strength is None:
         strength = measure(password, user)
     return StrengthReport(
@@ -370,6 +370,15 @@ def check_password_strength(password: str, user=None, *, history: bool = True) -
     )
 
 
-def failure_messages(error: ValidationError) -> list[str]:
-    """The messages of a validate_password() refusal, one per broken rule."""
-    return [str(message) for message in error.messages]
+def _refusal(validator, password, user) -> ValidationError | None:
+    try:
+        validator.validate(password, user)
+    except ValidationError as refusal:
+        return refusal
+    return None
+
+
+def _failures(error: ValidationError | None) -> list[Failure]:
+    if error is None:
+        return []
+    return [Failure(code=e.code or "invalid", message=str(e.message)) for e in error.error_list]
