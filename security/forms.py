@@ -6,7 +6,13 @@ class CodeForm(forms.Form):
         max_length=64,
         strip=True,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+            # Not inputmode="numeric": the same field takes recovery codes, which have letters.
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
         ),
     )
 
