@@ -62,16 +62,15 @@ def change_password(
     return ended
 
 
-def reset_link(user) -> str:
-    """The single-use link of a reset e-mail; PASSWORD_RESET_TIMEOUT bounds its life."""
-    path = reverse(
+def reset_path(user) -> str:
+    """The path of a reset e-mail's single-use link; PASSWORD_RESET_TIMEOUT bounds its life."""
+    return reverse(
         "security:password-reset-confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
-    return path
 
 
 @transaction.atomic
@@ -87,7 +86,7 @@ def request_password_reset(email: str, context: RequestContext) -> None:
         record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context, refused="frozen")
         return
     record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context)
-    send_email(user, "password_reset", {"link": reset_link(user), "ip": context.ip})
+    send_email(user, "password_reset", {"path": reset_path(user), "ip": context.ip})
 
 
 def user_for_reset(uidb64: str, token: str):

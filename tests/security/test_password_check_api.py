@@ -108,3 +108,11 @@ def test_the_check_needs_a_csrf_token_like_every_unsafe_call(db):
         "/api/v1/password/check", {"password": STRONG_PASSWORD}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_the_history_is_only_consulted_once_every_other_rule_passes(api, signed_in, password, user):
+    signed_in(user, client=api)
+    body = api.post_json("password/check", {"password": password[:6]}).json()
+    assert "reused" not in {failure["code"] for failure in body["failures"]}
+    body = api.post_json("password/check", {"password": password}).json()
+    assert [failure["code"] for failure in body["failures"]] == ["reused"]
