@@ -165,3 +165,9 @@ def test_an_account_without_an_authenticator_cannot_ask_for_email_codes(client, 
     client.post("/api/v1/auth/login", {"email": user.email, "password": password})
     # Signed in fully with the password alone: there is no pending second step.
     assert client.post("/api/v1/auth/verify/email-code").status_code == 409
+
+
+def test_a_code_two_steps_ahead_is_refused(client, half_signed_in, user_with_totp):
+    half_signed_in(user_with_totp)
+    ahead = pyotp.TOTP(_secret(user_with_totp)).at(time.time() + 60)
+    assert client.post("/api/v1/auth/verify", {"method": "totp", "code": ahead}).status_code == 400
