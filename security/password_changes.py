@@ -101,6 +101,27 @@ def user_for_reset(uidb64: str, token: str):
     return user
 
 
+# Django's own trick: the reset token leaves the address bar for the session before the form is
+# shown, so that it cannot leak through the Referer header or the browser history.
+RESET_SESSION_KEY = "password_reset"
+
+
+def hold_reset_link(session, uidb64: str, token: str) -> None:
+    session[RESET_SESSION_KEY] = {"uidb64": uidb64, "token": token}
+
+
+def user_in_reset(session, uidb64: str | None = None):
+    """The user whose reset link this session holds (for that `uidb64` if given), or None."""
+    held = session.get(RESET_SESSION_KEY)
+    if not isinstance(held, dict) or (uidb64 is not None and held.get("uidb64") != uidb64):
+        return None
+    return user_for_reset(str(held.get("uidb64", "")), str(held.get("token", "")))
+
+
+def release_reset_link(session) -> None:
+    session.pop(RESET_SESSION_KEY, None)
+
+
 @transaction.atomic
 def reset_password(user, *, new_password: str, context: RequestContext) -> int:
     """Set the password from a reset link and end every session of the user.

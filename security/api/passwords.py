@@ -13,7 +13,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from security.events import RequestContext, client_ip
-from security.password_changes import WrongCurrentPassword, change_password
+from security.password_changes import WrongCurrentPassword, change_password, user_in_reset
 from security.passwords import check_password_strength
 
 User = get_user_model()
@@ -93,7 +93,8 @@ class PasswordCheckView(APIView):
     """Every password rule applied as the person types, signed in or not.
 
     Signed out, the details of the form (e-mail, names, date of birth) stand in for the account;
-    signed in, the account's own details count, and so do its last five passwords.
+    signed in, or holding a valid reset link, the account's own details count, and so do its last
+    five passwords.
     """
 
     permission_classes = [AllowAny]
@@ -106,6 +107,8 @@ class PasswordCheckView(APIView):
         data = serializer.validated_data
         if request.user.is_authenticated:
             user = request.user
+        elif (held := user_in_reset(request.session)) is not None:
+            user = held
         else:
             user = User(
                 email=data.get("email", "").strip(),

@@ -14,9 +14,7 @@ from security.api.passwords import WRONG_CURRENT_PASSWORD, PasswordResetRequestT
 from security.events import RequestContext
 from security.forms import NewPasswordForm, PasswordChangeForm, PasswordResetRequestForm
 
-# Django's own trick: the token leaves the address bar for the session before the form is shown, so
-# it cannot leak through the Referer header or the browser history.
-RESET_TOKEN_SESSION_KEY = "password_reset_token"
+# What stands in the address bar for the token once the session holds it.
 RESET_URL_TOKEN = "set-password"
 
 
@@ -86,9 +84,9 @@ def password_reset_confirm(request, uidb64, token):
     if token != RESET_URL_TOKEN:
         if password_changes.user_for_reset(uidb64, token) is None:
             return render(request, "security/password_reset_invalid.html", status=400)
-        request.session[RESET_TOKEN_SESSION_KEY] = token
+        password_changes.hold_reset_link(request.session, uidb64, token)
         return redirect("security:password-reset-confirm", uidb64=uidb64, token=RESET_URL_TOKEN)
-    user = password_changes.user_for_reset(uidb64, request.session.get(RESET_TOKEN_SESSION_KEY, ""))
+    user = password_changes.user_in_reset(request.session, uidb64)
     if user is None:
         return render(request, "security/password_reset_invalid.html", status=400)
     form = NewPasswordForm(request.POST or None)
@@ -107,7 +105,7 @@ def password_reset_confirm(request, uidb64, token):
                 # Nobody is signed in by a reset: the next sign-in asks for the second step as usual.
                 if request.user.is_authenticated:
                     logout(request)
-                request.session.pop(RESET_TOKEN_SESSION_KEY, None)
+                password_changes.release_reset_link(request.session)
                 messages.success(
                     request, "Your password has been reset and every session has ended. Sign in with it now."
                 )

@@ -157,3 +157,14 @@ def test_the_reset_email_explains_the_link_and_warns_against_sharing_it(user, as
     body = next(m.body for m in mail.outbox if "Reset your" in m.subject)
     assert "one hour" in body and "works once" in body
     assert "never ask for your password" in body
+
+
+def test_while_a_reset_link_is_open_the_meter_checks_against_that_account(user, password, ask_for_link):
+    browser = Client()
+    browser.get(ask_for_link(user.email))
+    check = browser.post("/api/v1/password/check", {"password": password}, content_type="application/json")
+    assert [failure["code"] for failure in check.json()["failures"]] == ["reused"]
+    stranger = Client().post(
+        "/api/v1/password/check", {"password": password}, content_type="application/json"
+    )
+    assert stranger.json()["failures"] == []
