@@ -1,7 +1,7 @@
 """JSON API for sessions and the security log: account/sessions, account/events, shops/<slug>/events."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -57,6 +57,20 @@ class SessionListView(generics.ListAPIView):
 
     def get_queryset(self):
         return activity.active_sessions(self.request.user)
+
+    @extend_schema(
+        operation_id="account_sessions_end_others",
+        request=None,
+        responses=inline_serializer("SessionsEnded", {"ended": serializers.IntegerField()}),
+    )
+    def delete(self, request):
+        """End every session of the caller but this one."""
+        ended = activity.end_other_sessions(
+            request.user,
+            current_key=request.session.session_key,
+            context=RequestContext.from_request(request),
+        )
+        return Response({"ended": ended})
 
 
 class SessionDetailView(APIView):

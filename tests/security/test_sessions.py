@@ -120,3 +120,13 @@ def test_staff_ending_a_session_in_admin_signs_it_out(owner, password):
     assert response.status_code == 302
     assert other.get("/api/v1/me").status_code == 401
     assert not UserSession.objects.filter(pk=row.pk).exists()
+
+
+def test_api_ends_all_other_sessions_at_once(owner, password):
+    home = browser(owner, password, agent=FIREFOX, ip="198.51.100.7")
+    others = [browser(owner, password, agent=CHROME, ip=f"203.0.113.{n}") for n in (1, 2)]
+    token = home.get("/api/v1/auth/csrf").json()["csrf_token"]
+    response = home.delete("/api/v1/account/sessions", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200 and response.json() == {"ended": 2}
+    assert all(client.get("/api/v1/me").status_code == 401 for client in others)
+    assert home.get("/api/v1/me").status_code == 200
