@@ -50,6 +50,12 @@
     function markRules(broken) {
       rules.forEach(function (rule) {
         var bad = broken.indexOf(rule.dataset.rule) !== -1;
+        // The server compares with earlier passwords only once every other rule passes.
+        if (rule.dataset.rule === "reused" && broken.length && !bad) {
+          rule.classList.remove("met", "unmet");
+          rule.querySelector(".rule-state").textContent = "";
+          return;
+        }
         rule.classList.toggle("met", !bad);
         rule.classList.toggle("unmet", bad);
         rule.querySelector(".rule-state").textContent = bad ? "✗ Not yet: " : "✓ Done: ";
