@@ -83,9 +83,11 @@ def test_missing_or_malformed_fields_get_a_400_with_field_errors(api, payload):
     assert body["errors"]
 
 
-def test_a_body_that_is_not_json_gets_a_400(api):
-    response = api.post("/api/v1/password/check", "{not json", content_type="application/json")
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"just a string"', '{"password": "a\\u0000b"}'])
+def test_a_body_that_is_not_an_object_of_strings_gets_a_400(api, body):
+    response = api.post("/api/v1/password/check", body, content_type="application/json")
     assert response.status_code == 400
+    assert response.json()["detail"]
 
 
 def test_the_check_is_throttled_per_ip_with_retry_after(api, settings):
