@@ -4,10 +4,11 @@ import datetime
 from itertools import pairwise
 
 import pytest
+import zxcvbn_rs_py
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import create_shop
@@ -226,3 +227,23 @@ def test_validate_password_raises_one_message_per_broken_rule():
         validate_password("abcd", person())
     found = {error.code for error in refusal.value.error_list}
     assert {"too_short", "missing_digit", "missing_symbol", "sequence", "too_guessable"} <= found
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "baseball9princess" * 4,
+        "@2019dragon" * 6,
+        "ylovepasswordlovepassword!",
+        "Gv7!kq2#Lm9@xT5%Rb8&Nc4*Wd6^Hf3(Js1)",
+        "correct horse battery staple volcano marmalade quantum zebra 42!",
+    ],
+)
+def test_long_passwords_score_as_zxcvbn_scores_their_first_72_characters(password):
+    assert measure(password, None).score == int(zxcvbn_rs_py.zxcvbn(password[:72], []).score)
+
+
+@settings(max_examples=25, deadline=None)
+@given(text=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=33, max_size=72))
+def test_random_long_passwords_score_as_zxcvbn_scores_them(text):
+    assert measure(text, None).score == int(zxcvbn_rs_py.zxcvbn(text, []).score)
