@@ -53,7 +53,7 @@ def check_credentials(request, email: str, password: str, context: RequestContex
     email = (email or "").strip()
     try:
         # Before the password is even looked at, so a locked account cannot be probed further.
-        login_protection.check_allowed(email, context.ip)
+        attempt = login_protection.begin_attempt(email, context.ip)
     except login_protection.LoginLocked as locked:
         known = User.objects.filter(email__iexact=email).first()
         record_event(known, EventKind.LOGIN_LOCKED, context=context, email=email[:254])
@@ -66,9 +66,8 @@ def check_credentials(request, email: str, password: str, context: RequestContex
     if user is None:
         known = User.objects.filter(email__iexact=email).first()
         record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
-        login_protection.record_failure(email, context.ip)
         raise LoginRefused("invalid_credentials", GENERIC_LOGIN_ERROR)
-    login_protection.reset_account(email)
+    login_protection.attempt_succeeded(attempt)
     if user.is_frozen:
         record_event(user, EventKind.LOGIN_FAILURE, context=context, reason="frozen")
         raise LoginRefused("account_frozen", FROZEN_MESSAGE)

@@ -39,25 +39,39 @@ def _normalise(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
 
-def check_allowed(email: str, ip: str | None) -> None:
-    """Raise LoginLocked when the account or the IP is over its limit; known or unknown e-mail alike."""
+def begin_attempt(email: str, ip: str | None) -> LoginFailure | None:
+    """Count this attempt as a failure before its password is checked; LoginLocked when the account
+    or the IP had already reached its limit (known or unknown e-mail alike).
+
+    Counting first is what makes the limits hold however attempts are spread over processes: of N
+    simultaneous attempts the k-th to be written sees at least k-1 others, so no more than the limit
+    ever reach the password check. A success takes its row back (attempt_succeeded).
+    """
     if not enabled():
-        return
-    email = _normalise(email)
+        return None
+    attempt = LoginFailure.objects.create(email=_normalise(email), ip=ip or None)
     now = timezone.now()
     since = now - settings.LOGIN_FAILURE_WINDOW
-    ip_filter = Q(ip=ip) if ip else Q(pk__in=[])
-    counts = LoginFailure.objects.filter(Q(email=email) | ip_filter, created__gte=since).aggregate(
-        account=Count("id", filter=Q(email=email)),
-        ip=Count("id", filter=ip_filter),
+    by_account = Q(email=attempt.email)
+    by_ip = Q(ip=attempt.ip) if attempt.ip else Q(pk__in=[])
+    counts = (
+        LoginFailure.objects.filter(by_account | by_ip, created__gte=since)
+        .exclude(pk=attempt.pk)
+        .aggregate(account=Count("id", filter=by_account), ip=Count("id", filter=by_ip))
     )
     waits = []
     if counts["account"] >= settings.LOGIN_FAILURE_LIMIT_ACCOUNT:
-        waits.append(_wait(Q(email=email), settings.LOGIN_FAILURE_LIMIT_ACCOUNT, since, now))
+        waits.append((by_account, settings.LOGIN_FAILURE_LIMIT_ACCOUNT))
     if counts["ip"] >= settings.LOGIN_FAILURE_LIMIT_IP:
-        waits.append(_wait(ip_filter, settings.LOGIN_FAILURE_LIMIT_IP, since, now))
+        waits.append((by_ip, settings.LOGIN_FAILURE_LIMIT_IP))
     if waits:
-        raise LoginLocked(max(waits))
+        # A refused attempt is not a failure: counting it would keep an account locked for as long
+        # as someone keeps knocking.
+        LoginFailure.objects.filter(pk=attempt.pk).delete()
+        raise LoginLocked(max(_wait(rows, limit, since, now) for rows, limit in waits))
+    # Rows past the window count for nothing; pruning here keeps the table small without a job.
+    LoginFailure.objects.filter(created__lt=now - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
+    return attempt
 
 
 def _wait(rows: Q, limit: int, since, now) -> int:
@@ -72,18 +86,14 @@ def _wait(rows: Q, limit: int, since, now) -> int:
     return max(1, math.ceil(remaining))
 
 
-def record_failure(email: str, ip: str | None) -> None:
-    """Count one failed attempt against the e-mail (known or not) and the IP."""
-    if enabled():
-        LoginFailure.objects.create(email=_normalise(email), ip=ip or None)
-        # Rows past the window count for nothing; pruning here keeps the table small without a job.
-        LoginFailure.objects.filter(created__lt=timezone.now() - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
+def attempt_succeeded(attempt: LoginFailure | None) -> None:
+    """The password was right: drop this attempt's row and clear the account's count.
 
-
-def reset_account(email: str) -> None:
-    """A success clears the account's count; the rows stay, without their e-mail, for the IP's count."""
-    if enabled():
-        LoginFailure.objects.filter(email=_normalise(email)).update(email="")
+    The account's earlier rows stay, without their e-mail, so that they still count for the IP.
+    """
+    if attempt is not None:
+        LoginFailure.objects.filter(pk=attempt.pk).delete()
+        LoginFailure.objects.filter(email=attempt.email).update(email="")
 
 
 # The new-sign-in alert and its "This wasn't me" link.
