@@ -10,12 +10,23 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from security import password_changes
-from security.api.passwords import WRONG_CURRENT_PASSWORD, PasswordResetRequestThrottle
+from security.api.passwords import (
+    WRONG_CURRENT_PASSWORD,
+    PasswordChangeThrottle,
+    PasswordResetRequestThrottle,
+)
 from security.events import RequestContext
 from security.forms import NewPasswordForm, PasswordChangeForm, PasswordResetRequestForm
 
 # What stands in the address bar for the token once the session holds it.
 RESET_URL_TOKEN = "set-password"
+
+
+def _too_many(request, template, form, throttle):
+    wait = max(1, int(throttle.wait() or 60))
+    response = render(request, template, {"form": form, "retry_after": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @sensitive_post_parameters("current_password", "new_password", "new_password_again")
@@ -25,6 +36,9 @@ def password_change(request):
     form = PasswordChangeForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        throttle = PasswordChangeThrottle()
+        if not throttle.allow_request(request, None):
+            return _too_many(request, "security/password_change.html", form, throttle)
         if form.is_valid():
             try:
                 password_changes.change_password(
@@ -55,15 +69,7 @@ def password_reset(request):
     if request.method == "POST":
         throttle = PasswordResetRequestThrottle()
         if not throttle.allow_request(request, None):
-            wait = int(throttle.wait() or 60)
-            response = render(
-                request,
-                "security/password_reset_request.html",
-                {"form": form, "retry_after": wait},
-                status=429,
-            )
-            response["Retry-After"] = str(wait)
-            return response
+            return _too_many(request, "security/password_reset_request.html", form, throttle)
         if form.is_valid():
             password_changes.request_password_reset(
                 form.cleaned_data["email"], RequestContext.from_request(request)

@@ -177,3 +177,14 @@ def test_argon2_hashes_the_new_password_and_its_history(argon2, user, password):
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$")
     assert PasswordHistory.objects.filter(user=user).first().password == user.password
+
+
+def test_guesses_at_the_current_password_are_throttled_per_account(signed_in, user):
+    client = signed_in(user)
+    wrong = {"current_password": "guess-1!", "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD}
+    for _ in range(10):
+        assert client.post("/account/password/", wrong).status_code == 400
+    refused = client.post("/account/password/", wrong)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "Too many attempts" in refused.content.decode()
