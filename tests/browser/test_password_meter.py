@@ -3,17 +3,9 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _cache_table(django_db_blocker):
-    """The check endpoint's throttle counts in the database cache."""
-    with django_db_blocker.unblock():
-        call_command("createcachetable", verbosity=0)
 
 
 def test_the_meter_names_the_broken_rule_then_a_strong_password_is_accepted(

@@ -1,13 +1,5 @@
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cache_table(django_db_setup, django_db_blocker):
-    """Throttles count in the database cache, whose table is not a model: create it once."""
-    with django_db_blocker.unblock():
-        call_command("createcachetable", verbosity=0)
 
 
 @pytest.fixture
