@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -7,10 +8,12 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from notifications.email import send_email
 from security.models import EventKind, SecurityEvent, UserSession
 
 pytestmark = pytest.mark.django_db
 
+NEVER_ASK = "Seller Center will never ask for your password, one-time codes or PIN."
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -73,7 +76,7 @@ def test_a_sign_in_from_a_new_ip_sends_an_alert_with_time_device_ip_and_link(usu
     assert "Firefox 128" in alert.body
     assert "UTC" in alert.body
     assert "/account/freeze/" in alert.body
-    assert alert.body.rstrip().splitlines()[-2].startswith("Seller Center will never ask for your password")
+    assert alert.body.rstrip().endswith(NEVER_ASK)
     assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.NEW_SIGN_IN_ALERT).count() == 1
 
 
@@ -164,3 +167,23 @@ def test_turning_login_protection_off_sends_no_alert_and_records_no_session(
     sign_in(usual_device, password, ip="203.0.113.50")
     assert alerts_to(usual_device) == []
     assert UserSession.objects.filter(user=usual_device).count() == 1  # only the fixture's sign-in
+
+
+# Every e-mail the product sends: one layout, the user's phrase on top, the never-ask line last.
+
+EMAIL_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
+EMAIL_TEMPLATES = sorted(path.stem for path in EMAIL_DIR.glob("*.txt") if path.stem != "base")
+
+
+@pytest.mark.parametrize("template", EMAIL_TEMPLATES)
+def test_every_email_uses_the_one_layout_with_the_phrase_and_ends_with_the_never_ask_line(
+    template, owner, committed
+):
+    source = (EMAIL_DIR / f"{template}.txt").read_text()
+    assert source.startswith('{% extends "email/base.txt" %}')
+    owner.anti_phishing_phrase = "blue heron at dawn"
+    committed(send_email, owner, template, {})
+    message = mail.outbox[-1]
+    assert message.subject.strip()
+    assert "Your anti-phishing phrase: blue heron at dawn" in message.body
+    assert message.body.rstrip().endswith(NEVER_ASK)
