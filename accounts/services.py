@@ -66,6 +66,7 @@ def check_credentials(request, email: str, password: str, context: RequestContex
     if user is None:
         known = User.objects.filter(email__iexact=email).first()
         record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
+        login_protection.attempt_failed(attempt)
         raise LoginRefused("invalid_credentials", GENERIC_LOGIN_ERROR)
     login_protection.attempt_succeeded(attempt)
     if user.is_frozen:

@@ -69,8 +69,7 @@ def begin_attempt(email: str, ip: str | None) -> LoginFailure | None:
         # as someone keeps knocking.
         LoginFailure.objects.filter(pk=attempt.pk).delete()
         raise LoginLocked(max(_wait(rows, limit, since, now) for rows, limit in waits))
-    # Rows past the window count for nothing; pruning here keeps the table small without a job.
-    LoginFailure.objects.filter(created__lt=now - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
+    attempt.earlier_account_failures = counts["account"]
     return attempt
 
 
@@ -91,9 +90,18 @@ def attempt_succeeded(attempt: LoginFailure | None) -> None:
 
     The account's earlier rows stay, without their e-mail, so that they still count for the IP.
     """
-    if attempt is not None:
-        LoginFailure.objects.filter(pk=attempt.pk).delete()
+    if attempt is None:
+        return
+    LoginFailure.objects.filter(pk=attempt.pk).delete()
+    if attempt.earlier_account_failures:
         LoginFailure.objects.filter(email=attempt.email).update(email="")
+
+
+def attempt_failed(attempt: LoginFailure | None) -> None:
+    """The password was wrong: the attempt's row stays counted. Rows past the window count for
+    nothing, and pruning them here keeps the table small without a periodic job."""
+    if attempt is not None:
+        LoginFailure.objects.filter(created__lt=attempt.created - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
 
 
 # The new-sign-in alert and its "This wasn't me" link.
