@@ -1,6 +1,5 @@
 """JSON API for passwords: the strength check behind every password form, and the change."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
@@ -9,48 +8,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from security.events import RequestContext, client_ip
+from security.events import RequestContext
 from security.password_changes import WrongCurrentPassword, change_password, user_in_reset
 from security.passwords import check_password_strength
+from security.throttles import PasswordChangeThrottle, PasswordCheckThrottle
 
 User = get_user_model()
 
 WRONG_CURRENT_PASSWORD = "That is not your current password. Type it again."
-
-
-class IPRateThrottle(SimpleRateThrottle):
-    """Counts requests per client IP in the shared cache (the database), so every web process agrees."""
-
-    rate_setting = ""
-
-    def get_rate(self):
-        return getattr(settings, self.rate_setting)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
-
-
-class PasswordCheckThrottle(IPRateThrottle):
-    scope = "password_check"
-    rate_setting = "PASSWORD_CHECK_RATE"
-
-
-class PasswordResetRequestThrottle(IPRateThrottle):
-    scope = "password_reset_request"
-    rate_setting = "PASSWORD_RESET_REQUEST_RATE"
-
-
-class PasswordChangeThrottle(SimpleRateThrottle):
-    """Bounds guesses at the current password from a session that is not its owner's."""
-
-    scope = "password_change"
-    rate = "10/hour"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
 class PasswordCheckSerializer(serializers.Serializer):

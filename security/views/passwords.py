@@ -10,13 +10,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from security import password_changes
-from security.api.passwords import (
-    WRONG_CURRENT_PASSWORD,
-    PasswordChangeThrottle,
-    PasswordResetRequestThrottle,
-)
+from security.api.passwords import WRONG_CURRENT_PASSWORD
 from security.events import RequestContext
 from security.forms import NewPasswordForm, PasswordChangeForm, PasswordResetRequestForm
+from security.throttles import PasswordChangeThrottle, PasswordResetRequestThrottle
 
 # What stands in the address bar for the token once the session holds it.
 RESET_URL_TOKEN = "set-password"

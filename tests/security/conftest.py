@@ -1,5 +1,7 @@
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
 
 @pytest.fixture
@@ -17,3 +19,10 @@ def api(client):
 
     client.post_json = post
     return client
+
+
+@pytest.fixture
+def frozen_clock():
+    """Time stands still, so a throttle's window cannot roll over in the middle of a test."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller

@@ -179,7 +179,7 @@ def test_argon2_hashes_the_new_password_and_its_history(argon2, user, password):
     assert PasswordHistory.objects.filter(user=user).first().password == user.password
 
 
-def test_guesses_at_the_current_password_are_throttled_per_account(signed_in, user):
+def test_guesses_at_the_current_password_are_throttled_per_account(signed_in, user, frozen_clock):
     client = signed_in(user)
     wrong = {"current_password": "guess-1!", "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD}
     for _ in range(10):

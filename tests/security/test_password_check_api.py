@@ -90,7 +90,7 @@ def test_a_body_that_is_not_an_object_of_strings_gets_a_400(api, body):
     assert response.json()["detail"]
 
 
-def test_the_check_is_throttled_per_ip_with_retry_after(api, settings):
+def test_the_check_is_throttled_per_ip_with_retry_after(api, settings, frozen_clock):
     settings.PASSWORD_CHECK_RATE = "3/min"
     for _ in range(3):
         assert api.post_json("password/check", {"password": STRONG_PASSWORD}).status_code == 200
@@ -118,3 +118,13 @@ def test_the_history_is_only_consulted_once_every_other_rule_passes(api, signed_
     assert "reused" not in {failure["code"] for failure in body["failures"]}
     body = api.post_json("password/check", {"password": password}).json()
     assert [failure["code"] for failure in body["failures"]] == ["reused"]
+
+
+def test_the_check_opens_again_when_the_window_has_passed(api, settings, frozen_clock):
+    settings.PASSWORD_CHECK_RATE = "2/min"
+    for _ in range(2):
+        api.post_json("password/check", {"password": STRONG_PASSWORD})
+    refused = api.post_json("password/check", {"password": STRONG_PASSWORD})
+    assert refused.status_code == 429
+    frozen_clock.shift(int(refused["Retry-After"]))
+    assert api.post_json("password/check", {"password": STRONG_PASSWORD}).status_code == 200

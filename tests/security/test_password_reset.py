@@ -142,7 +142,7 @@ def test_an_invalid_email_or_a_missing_field_gets_a_400(client):
     assert client.post("/password-reset/", {}).status_code == 400
 
 
-def test_reset_requests_are_throttled_per_ip(client, settings):
+def test_reset_requests_are_throttled_per_ip(client, settings, frozen_clock):
     settings.PASSWORD_RESET_REQUEST_RATE = "2/hour"
     for _ in range(2):
         assert client.post("/password-reset/", {"email": "a@example.com"}).status_code == 302
