@@ -270,7 +270,8 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
 
 
 SCORE_LABELS = ["very weak", "weak", "fair", "strong", "very strong"]
-SHORTCUT_PREFIX = 32
+# Starts of a long password that may stand for the whole (see measure()).
+SHORTCUT_PREFIXES = (20, 32)
 # zxcvbn-rs counts guesses in 64 bits: 2**64 - 1 is its ceiling.
 CEILING_GUESSES_LOG10 = 19.2
 
@@ -297,8 +298,8 @@ def measure(password: str, user=None) -> Strength:
     """zxcvbn's score (0-4) and advice for the first 72 characters; never raises.
 
     zxcvbn's cost grows steeply with length (tens of milliseconds at 72 random characters), so a
-    long password whose first 32 characters already reach zxcvbn's ceiling of guesses, and that
-    repeats no part of itself, is given the top score without scoring the rest: whoever guesses
+    long password whose first 20 or 32 characters already reach zxcvbn's ceiling of guesses, and
+    that repeats no part of itself, is given the top score without scoring the rest: whoever guesses
     the whole also holds its start. Repeats are excluded because zxcvbn scores "XYXY" lower than
     "XYX"; on thousands of generated word, phrase and random passwords this never overstated
     the full score.
@@ -306,10 +307,12 @@ def measure(password: str, user=None) -> Strength:
     password = password[:ZXCVBN_MAX_LENGTH]
     inputs = user_inputs(user)
     try:
-        if len(password) > SHORTCUT_PREFIX and not _repeats_itself(password):
-            head = zxcvbn_rs_py.zxcvbn(password[:SHORTCUT_PREFIX], inputs)
-            if head.guesses_log10 >= CEILING_GUESSES_LOG10:
-                return Strength(score=4)
+        if len(password) > SHORTCUT_PREFIXES[0] and not _repeats_itself(password):
+            for cut in SHORTCUT_PREFIXES:
+                if len(password) > cut:
+                    head = zxcvbn_rs_py.zxcvbn(password[:cut], inputs)
+                    if head.guesses_log10 >= CEILING_GUESSES_LOG10:
+                        return Strength(score=4)
         result = zxcvbn_rs_py.zxcvbn(password, inputs)
     except Exception:  # a strength estimate must never turn into a server error
         return Strength(score=0)
