@@ -18,6 +18,9 @@ from security.passwords import HISTORY_SIZE
 User = get_user_model()
 
 
+WRONG_CURRENT_PASSWORD = "That is not your current password. Type it again."
+
+
 class WrongCurrentPassword(Exception):
     """The current password given to a change was not the account's."""
 

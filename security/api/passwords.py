@@ -11,13 +11,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from security.events import RequestContext
-from security.password_changes import WrongCurrentPassword, change_password, user_in_reset
+from security.password_changes import (
+    WRONG_CURRENT_PASSWORD,
+    WrongCurrentPassword,
+    change_password,
+    user_in_reset,
+)
 from security.passwords import check_password_strength
 from security.throttles import PasswordChangeThrottle, PasswordCheckThrottle
 
 User = get_user_model()
-
-WRONG_CURRENT_PASSWORD = "That is not your current password. Type it again."
 
 
 class PasswordCheckSerializer(serializers.Serializer):

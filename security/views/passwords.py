@@ -10,7 +10,6 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from security import password_changes
-from security.api.passwords import WRONG_CURRENT_PASSWORD
 from security.events import RequestContext
 from security.forms import NewPasswordForm, PasswordChangeForm, PasswordResetRequestForm
 from security.throttles import PasswordChangeThrottle, PasswordResetRequestThrottle
@@ -20,7 +19,7 @@ RESET_URL_TOKEN = "set-password"
 
 
 def _too_many(request, template, form, throttle):
-    wait = max(1, int(throttle.wait() or 60))
+    wait = throttle.wait()
     response = render(request, template, {"form": form, "retry_after": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -46,7 +45,7 @@ def password_change(request):
                     request=request,
                 )
             except password_changes.WrongCurrentPassword:
-                form.add_error("current_password", WRONG_CURRENT_PASSWORD)
+                form.add_error("current_password", password_changes.WRONG_CURRENT_PASSWORD)
             except ValidationError as refusal:
                 form.add_error("new_password", refusal)
             else:
