@@ -174,9 +174,10 @@ class BirthDateValidator:
     """Not the birth year, nor month and day together, when the user gave a birth date."""
 
     def validate(self, password, user=None):
-        part = find_birth_date(password, getattr(user, "date_of_birth", None))
+        born = getattr(user, "date_of_birth", None)
+        part = find_birth_date(password, born)
         if part:
-            what = "birth year" if len(part) == 4 and part.startswith(("19", "20")) else "birthday"
+            what = "birth year" if part == f"{born.year:04d}" else "birthday"
             raise ValidationError(
                 f"Remove your {what} ({part}): anyone who knows you, or finds your profile, can guess it.",
                 code="birth_date",

@@ -155,6 +155,14 @@ def test_the_birth_year_or_birthday_as_mmdd_or_ddmm_is_refused_whatever_the_sepa
     assert "birth_date" in codes(password, person(date_of_birth=datetime.date(1987, 7, 14)))
 
 
+def test_the_birth_date_message_says_whether_it_found_the_year_or_the_birthday():
+    born_on_20_december = person(date_of_birth=datetime.date(1991, 12, 20))
+    messages = [f.message for f in check_password_strength("Kite!2012qz", born_on_20_december).failures]
+    assert any("birthday (2012)" in message for message in messages)
+    messages = [f.message for f in check_password_strength("Kite!1991qz", born_on_20_december).failures]
+    assert any("birth year (1991)" in message for message in messages)
+
+
 def test_a_birth_date_is_only_checked_when_the_user_gave_one():
     assert "birth_date" not in codes("Kite!1987qz", person(date_of_birth=None))
     assert "birth_date" not in codes("Kite!1987qz", None)
