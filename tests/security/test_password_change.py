@@ -188,3 +188,9 @@ def test_guesses_at_the_current_password_are_throttled_per_account(signed_in, us
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "Too many attempts" in refused.content.decode()
+
+
+def test_the_login_page_says_a_strong_password_is_unique_and_never_shared(client):
+    page = client.get("/login/").content.decode()
+    assert "A strong password is unique to this account" in page
+    assert "not even with someone who says they are staff" in page
