@@ -49,7 +49,10 @@ LOCKED_MESSAGE = "Too many failed sign-ins. Wait {minutes} before trying again, 
 
 
 def check_credentials(request, email: str, password: str, context: RequestContext):
-    """The user these credentials belong to, or LoginRefused with one generic message."""
+    """The user these credentials belong to, or LoginRefused with one generic message.
+
+    The attempt counts as a failed sign-in until sign_in() starts the user's session.
+    """
     email = (email or "").strip()
     try:
         # Before the password is even looked at, so a locked account cannot be probed further.
@@ -68,10 +71,12 @@ def check_credentials(request, email: str, password: str, context: RequestContex
         record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
         login_protection.attempt_failed(attempt)
         raise LoginRefused("invalid_credentials", GENERIC_LOGIN_ERROR)
-    login_protection.attempt_succeeded(attempt)
     if user.is_frozen:
+        login_protection.attempt_succeeded(attempt)
         record_event(user, EventKind.LOGIN_FAILURE, context=context, reason="frozen")
         raise LoginRefused("account_frozen", FROZEN_MESSAGE)
+    # Taken back by sign_in(), in the same transaction as the session it starts: one write fewer.
+    user.login_attempt = attempt
     return user
 
 
@@ -82,6 +87,7 @@ def sign_in(request, user, context: RequestContext) -> bool:
     two_step_due = user_has_device(user, confirmed=True)
     if two_step_due:
         request.session[sessions.TWO_STEP_PENDING] = True
+    login_protection.attempt_succeeded(getattr(user, "login_attempt", None))
     protected = login_protection.enabled()
     sessions.start(request, user, context, record=protected)
     device = sessions.describe_device(context.user_agent)
