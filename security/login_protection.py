@@ -13,14 +13,13 @@ import math
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.email import send_email
 from security.events import RequestContext, record_event
 from security.models import EventKind, FreezeLinkUse, LoginFailure, SecurityEvent
-from security.sessions import describe_device
 
 
 class LoginLocked(Exception):
@@ -129,12 +128,18 @@ def alert_if_new_sign_in(user, context: RequestContext, *, device: str) -> Secur
         return None
     earlier = SecurityEvent.objects.filter(user=user, kind=EventKind.LOGIN_SUCCESS)
     recent = earlier.filter(created__gte=timezone.now() - settings.NEW_SIGN_IN_LOOKBACK)
-    seen = list(recent.values_list("ip", "user_agent", "details__device")[:500])
-    if not seen and not earlier.exists():
-        return None
-    ips = {ip for ip, _, _ in seen}
-    devices = {known or describe_device(agent) for _, agent, known in seen}
-    if context.ip in ips and device in devices:
+    # One query of three EXISTS that each stop at their first row: a usual sign-in costs little.
+    ip_seen, device_seen, signed_in_before = (
+        type(user)
+        .objects.filter(pk=user.pk)
+        .values_list(
+            Exists(recent.filter(ip=context.ip)),
+            Exists(recent.filter(details__device=device)),
+            Exists(earlier),
+        )
+        .get()
+    )
+    if (ip_seen and device_seen) or not signed_in_before:
         return None
     alert = record_event(user, EventKind.NEW_SIGN_IN_ALERT, context=context, device=device)
     send_email(
