@@ -234,7 +234,10 @@ def figure_password_check(servers: Servers) -> list[Row]:
     client = Client(servers.ours)
     token = client.api_token()
     samples = 30 if servers.quick else 150
-    rows = []
+    # The floor every API call pays here (connection, middleware, JSON), to read the check's own cost.
+    floor = [client.request("GET", "/api/v1/auth/csrf").seconds for _ in range(samples + 10)][10:]
+    floor_p50 = Load(samples, 0, sum(floor), floor).percentile(50) * 1000
+    rows = [Row("HTTP floor: GET /api/v1/auth/csrf", f"p50 {floor_p50:.1f} ms", "", "", "(reference)", "n/a")]
     for length in (8, 30, 72, 128):
         latencies = []
         errors = 0
