@@ -111,7 +111,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def totp_code(user, steps: int = 0) -> str:
-    """The code the user's authenticator app shows now (or `steps` × 30 s from now), via pyotp."""
+    """The code the user's authenticator app shows now (or `steps` times 30 s from now), via pyotp."""
     import time
 
     import pyotp
