@@ -38,38 +38,59 @@ def _normalise(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
 
-def begin_attempt(email: str, ip: str | None) -> LoginFailure | None:
-    """Count this attempt as a failure before its password is checked; LoginLocked when the account
-    or the IP had already reached its limit (known or unknown e-mail alike).
+def begin_attempt(email: str, ip: str | None) -> LoginFailure:
+    """Check the limits before the password is looked at; LoginLocked when the account or the IP has
+    reached its limit (known or unknown e-mail alike). Pass the result to attempt_failed/succeeded.
 
-    Counting first is what makes the limits hold however attempts are spread over processes: of N
-    simultaneous attempts the k-th to be written sees at least k-1 others, so no more than the limit
-    ever reach the password check. A success takes its row back (attempt_succeeded).
+    Once an account or IP has a recent failure, the attempt is written as a failure first and the
+    others counted after: of N simultaneous attempts the k-th to be written sees at least k-1 others,
+    so no more than the limit reach the password check however they are spread over processes. With
+    no recent failure there is nothing to race for yet, and the usual sign-in writes nothing here.
     """
+    attempt = LoginFailure(email=_normalise(email), ip=ip or None, created=timezone.now())
+    attempt.earlier_account_failures = 0
     if not enabled():
-        return None
-    attempt = LoginFailure.objects.create(email=_normalise(email), ip=ip or None)
-    now = timezone.now()
-    since = now - settings.LOGIN_FAILURE_WINDOW
-    by_account = Q(email=attempt.email)
-    by_ip = Q(ip=attempt.ip) if attempt.ip else Q(pk__in=[])
-    counts = (
-        LoginFailure.objects.filter(by_account | by_ip, created__gte=since)
-        .exclude(pk=attempt.pk)
-        .aggregate(account=Count("id", filter=by_account), ip=Count("id", filter=by_ip))
-    )
-    waits = []
-    if counts["account"] >= settings.LOGIN_FAILURE_LIMIT_ACCOUNT:
-        waits.append((by_account, settings.LOGIN_FAILURE_LIMIT_ACCOUNT))
-    if counts["ip"] >= settings.LOGIN_FAILURE_LIMIT_IP:
-        waits.append((by_ip, settings.LOGIN_FAILURE_LIMIT_IP))
-    if waits:
-        # A refused attempt is not a failure: counting it would keep an account locked for as long
-        # as someone keeps knocking.
-        LoginFailure.objects.filter(pk=attempt.pk).delete()
-        raise LoginLocked(max(_wait(rows, limit, since, now) for rows, limit in waits))
+        return attempt
+    counts = _counts(attempt)
+    if counts["account"] or counts["ip"]:
+        _refuse_over_limit(attempt, counts)
+        attempt.save()
+        counts = _counts(attempt)
+        _refuse_over_limit(attempt, counts)
     attempt.earlier_account_failures = counts["account"]
     return attempt
+
+
+def _rows(attempt: LoginFailure) -> tuple[Q, Q]:
+    return Q(email=attempt.email), (Q(ip=attempt.ip) if attempt.ip else Q(pk__in=[]))
+
+
+def _counts(attempt: LoginFailure) -> dict:
+    """Failures in the window for the attempt's account and IP, not counting the attempt itself."""
+    by_account, by_ip = _rows(attempt)
+    since = attempt.created - settings.LOGIN_FAILURE_WINDOW
+    rows = LoginFailure.objects.filter(by_account | by_ip, created__gte=since)
+    if attempt.pk:
+        rows = rows.exclude(pk=attempt.pk)
+    return rows.aggregate(account=Count("id", filter=by_account), ip=Count("id", filter=by_ip))
+
+
+def _refuse_over_limit(attempt: LoginFailure, counts: dict) -> None:
+    by_account, by_ip = _rows(attempt)
+    over = []
+    if counts["account"] >= settings.LOGIN_FAILURE_LIMIT_ACCOUNT:
+        over.append((by_account, settings.LOGIN_FAILURE_LIMIT_ACCOUNT))
+    if counts["ip"] >= settings.LOGIN_FAILURE_LIMIT_IP:
+        over.append((by_ip, settings.LOGIN_FAILURE_LIMIT_IP))
+    if not over:
+        return
+    if attempt.pk:
+        # A refused attempt is not a failure: counting it would keep an account locked for as
+        # long as someone keeps knocking.
+        LoginFailure.objects.filter(pk=attempt.pk).delete()
+    now = timezone.now()
+    since = now - settings.LOGIN_FAILURE_WINDOW
+    raise LoginLocked(max(_wait(rows, limit, since, now) for rows, limit in over))
 
 
 def _wait(rows: Q, limit: int, since, now) -> int:
@@ -85,22 +106,26 @@ def _wait(rows: Q, limit: int, since, now) -> int:
 
 
 def attempt_succeeded(attempt: LoginFailure | None) -> None:
-    """The password was right: drop this attempt's row and clear the account's count.
+    """The password was right: the attempt is no failure, and the account's count starts again.
 
     The account's earlier rows stay, without their e-mail, so that they still count for the IP.
     """
     if attempt is None:
         return
-    LoginFailure.objects.filter(pk=attempt.pk).delete()
+    if attempt.pk:
+        LoginFailure.objects.filter(pk=attempt.pk).delete()
     if attempt.earlier_account_failures:
         LoginFailure.objects.filter(email=attempt.email).update(email="")
 
 
-def attempt_failed(attempt: LoginFailure | None) -> None:
-    """The password was wrong: the attempt's row stays counted. Rows past the window count for
-    nothing, and pruning them here keeps the table small without a periodic job."""
-    if attempt is not None:
-        LoginFailure.objects.filter(created__lt=attempt.created - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
+def attempt_failed(attempt: LoginFailure) -> None:
+    """The password was wrong: the attempt counts. Rows past the window count for nothing, and
+    pruning them here keeps the table small without a periodic job."""
+    if not enabled():
+        return
+    if not attempt.pk:
+        attempt.save()
+    LoginFailure.objects.filter(created__lt=attempt.created - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
 
 
 # The new-sign-in alert and its "This wasn't me" link.
