@@ -44,8 +44,10 @@ def begin_attempt(email: str, ip: str | None) -> LoginFailure:
 
     Once an account or IP has a recent failure, the attempt is written as a failure first and the
     others counted after: of N simultaneous attempts the k-th to be written sees at least k-1 others,
-    so no more than the limit reach the password check however they are spread over processes. With
-    no recent failure there is nothing to race for yet, and the usual sign-in writes nothing here.
+    so no more than the limit reach the password check however they are spread over processes.
+    With no recent failure the usual sign-in writes nothing here (the login speed target); the price
+    is that attempts arriving together on a quiet account and IP are counted after their password
+    check, so such a first burst can carry one extra guess per process serving it at that moment.
     """
     attempt = LoginFailure(email=_normalise(email), ip=ip or None, created=timezone.now())
     attempt.earlier_account_failures = 0
