@@ -19,7 +19,7 @@ from bench.load import Client, Load, run_load
 from bench.servers import WORKERS, gunicorn
 
 THREADS = 4
-ROUNDS = 3  # ours and the baseline take turns, so a busy moment on the machine hits both
+ROUNDS = 6  # ours and the baseline take turns, so a busy moment on the machine hits both
 TIME_LIMIT = 20.0  # seconds per round and side, whatever the count: bounds a run on a busy machine
 
 
@@ -46,23 +46,27 @@ def verdict(ok: bool) -> str:
 
 
 def compare(make_ours: Callable[[int], list], make_baseline: Callable[[int], list], count: int):
-    """Run `count` requests a side, in ROUNDS alternating rounds; returns both summed loads."""
-    ours = baseline = Load(0, 0, 0.0, [])
+    """Run `count` requests a side, in ROUNDS alternating rounds; returns each side's loads by round."""
+    ours, baseline = [], []
     per_round = max(1, count // ROUNDS)
     for _ in range(ROUNDS):
-        ours += run_load(make_ours(per_round), threads=THREADS, time_limit=TIME_LIMIT)
-        baseline += run_load(make_baseline(per_round), threads=THREADS, time_limit=TIME_LIMIT)
+        ours.append(run_load(make_ours(per_round), threads=THREADS, time_limit=TIME_LIMIT))
+        baseline.append(run_load(make_baseline(per_round), threads=THREADS, time_limit=TIME_LIMIT))
     return ours, baseline
 
 
-def throughput_row(figure: str, ours: Load, baseline: Load, minimum: float) -> Row:
-    ratio = ours.per_second / baseline.per_second if baseline.per_second else 0.0
-    errors = ours.errors + baseline.errors
+def throughput_row(figure: str, ours: list[Load], baseline: list[Load], minimum: float) -> Row:
+    """Throughput of both sides over all rounds; the ratio is the median of the rounds' ratios, so one
+    round slowed by something else on the machine does not decide it (the range shows the spread)."""
+    ratios = [o.per_second / b.per_second for o, b in zip(ours, baseline, strict=True) if b.per_second]
+    ratio = statistics.median(ratios) if ratios else 0.0
+    ours_total, baseline_total = sum(ours, Load(0, 0, 0.0, [])), sum(baseline, Load(0, 0, 0.0, []))
+    errors = ours_total.errors + baseline_total.errors
     return Row(
         figure + (f" ({errors} unexpected answers)" if errors else ""),
-        f"{ours.per_second:.1f}/s",
-        f"{baseline.per_second:.1f}/s",
-        f"{ratio:.2f}",
+        f"{ours_total.per_second:.1f}/s",
+        f"{baseline_total.per_second:.1f}/s",
+        f"{ratio:.2f} ({min(ratios, default=0):.2f}-{max(ratios, default=0):.2f})",
         f">= {minimum}",
         verdict(ratio >= minimum and not errors),
     )
