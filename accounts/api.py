@@ -3,7 +3,6 @@
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
-from django_otp import user_has_device
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -12,8 +11,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.serializers import LoginResultSerializer, LoginSerializer, MeSerializer
+from security import two_step
 from security.events import RequestContext
-from security.two_step import available_methods
 
 
 class CsrfView(APIView):
@@ -46,7 +45,7 @@ class LoginView(APIView):
             body = {"detail": refusal.message, "code": refusal.code}
             return refusal.add_headers(Response(body, status=refusal.http_status))
         if services.sign_in(request._request, user, context):
-            return Response({"status": "2sv_required", "methods": available_methods(user)})
+            return Response({"status": "2sv_required", "methods": two_step.available_methods(user)})
         return Response({"status": "ok", "methods": []})
 
 
@@ -70,7 +69,7 @@ class MeView(APIView):
                     "email": user.email,
                     "first_name": user.first_name,
                     "last_name": user.last_name,
-                    "two_step_enabled": user_has_device(user, confirmed=True),
+                    "two_step_enabled": two_step.is_enabled(user),
                     "shops": selectors.memberships_of(user),
                 }
             ).data

@@ -5,12 +5,11 @@ from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
 from django.utils import timezone
-from django_otp import user_has_device
 
 from accounts.models import Membership, MembershipStatus, Shop
 from notifications.email import send_email
 from permissions.registry import ASSIGNABLE_ROLES
-from security import login_protection, sessions
+from security import login_protection, sessions, two_step
 from security.events import EventKind, RequestContext, record_event
 
 User = get_user_model()
@@ -84,7 +83,7 @@ def check_credentials(request, email: str, password: str, context: RequestContex
 def sign_in(request, user, context: RequestContext) -> bool:
     """Start a session for a user whose password passed. Returns True when a second step is due."""
     django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    two_step_due = user_has_device(user, confirmed=True)
+    two_step_due = two_step.is_enabled(user)
     if two_step_due:
         request.session[sessions.TWO_STEP_PENDING] = True
     login_protection.attempt_succeeded(getattr(user, "login_attempt", None))

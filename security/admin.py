@@ -2,6 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.sessions.models import Session
+from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from security.events import EventKind, RequestContext, record_event
 from security.models import LoginFailure, SecurityEvent, UserSession
@@ -85,3 +88,10 @@ class LoginFailureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# django-otp's own admin pages show each device's secret key and QR code: nobody, support staff
+# included, needs to read them. Turning a person's 2SV off is a recovery step, not an admin edit.
+for _device_model in (TOTPDevice, StaticDevice, EmailDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -1,8 +1,8 @@
 """The account gate: the one place that decides whether a signed-in session may go on (STYLE.md).
 
 In order: an expired session (absolute or idle bound) is signed out; a frozen account is signed
-out; a session that passed the password but not the second step reaches only the paths in
-TWO_STEP_OPEN_PATHS; then the session's last-seen time moves on. Pages are redirected, the API
+out; a session that passed the password but not the second step reaches only the verify page,
+logout and the CSRF endpoint; then the session's last-seen time moves on. Pages are redirected, the API
 answers with a status and a stable code.
 """
 

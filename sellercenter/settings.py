@@ -40,7 +40,7 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
 
 # Applications.
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sellercenter.apps.SellerCenterAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -13,10 +13,6 @@ api_v1 = [
     *commerce.api_urls.urlpatterns,
 ]
 
-# Staff sign in through the same login as everyone (lockout, second step, session records), never
-# through the admin's own form.
-admin.site.login = RedirectView.as_view(pattern_name="accounts:login", query_string=True)
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:shops", permanent=False)),
     path("admin/", admin.site.urls),

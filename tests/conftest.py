@@ -122,9 +122,8 @@ def totp_code(user, steps: int = 0) -> str:
     return pyotp.TOTP(two_step.base32_secret(device)).at(time.time() + 30 * steps)
 
 
-@pytest.fixture
-def user_with_totp(user):
-    """A user with a confirmed authenticator app; their ten recovery codes are on `.recovery_codes`."""
+def add_totp(user):
+    """Give the user a confirmed authenticator app and ten recovery codes (on `.recovery_codes`)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from security import two_step
@@ -135,14 +134,14 @@ def user_with_totp(user):
 
 
 @pytest.fixture
+def user_with_totp(user):
+    """A user with a confirmed authenticator app; their ten recovery codes are on `.recovery_codes`."""
+    return add_totp(user)
+
+
+@pytest.fixture
 def owner_with_totp(owner):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from security import two_step
-
-    TOTPDevice.objects.create(user=owner, name="Authenticator app", confirmed=True)
-    owner.recovery_codes = two_step.issue_recovery_codes(owner)
-    return owner
+    return add_totp(owner)
 
 
 @pytest.fixture
@@ -175,3 +174,9 @@ def shop_requiring_2sv(shop):
     shop.require_two_step = True
     shop.save(update_fields=["require_two_step"])
     return shop
+
+
+@pytest.fixture
+def staff_user(db):
+    """A superuser support agent with an authenticator app, as the admin requires."""
+    return add_totp(UserFactory(email="root@support.example", is_staff=True, is_superuser=True))

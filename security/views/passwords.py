@@ -29,7 +29,7 @@ def _too_many(request, template, form, throttle):
 @login_required
 @never_cache
 def password_change(request):
-    form = PasswordChangeForm(request.POST or None)
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         throttle = PasswordChangeThrottle()
@@ -61,7 +61,7 @@ def password_change(request):
 @never_cache
 def password_reset(request):
     """Ask for a reset link; the answer is the same whether or not the address has an account."""
-    form = PasswordResetRequestForm(request.POST or None)
+    form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         throttle = PasswordResetRequestThrottle()
         if not throttle.allow_request(request, None):
@@ -91,7 +91,7 @@ def password_reset_confirm(request, uidb64, token):
     user = password_changes.user_in_reset(request.session, uidb64)
     if user is None:
         return render(request, "security/password_reset_invalid.html", status=400)
-    form = NewPasswordForm(request.POST or None)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -54,7 +54,7 @@ def login_verify(request):
             )
         query = {"method": "email", **({"next": next_url} if next_url else {})}
         return redirect(f"{reverse('security:login-verify')}?{urlencode(query)}")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status, wait = 200, None
     if request.method == "POST":
         if form.is_valid():
@@ -109,7 +109,7 @@ def totp_enrol(request):
     if two_step.is_enabled(user):
         messages.info(request, "Two-step verification is already on.")
         return redirect("security:account-security")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status, wait = 200, None
     if request.method == "POST":
         if form.is_valid():
@@ -156,7 +156,7 @@ def step_up(request):
     user = request.user
     next_url = safe_next(request, reverse("security:account-security"))
     enabled = two_step.is_enabled(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status, wait = 200, None
     if request.method == "POST" and enabled:
         if form.is_valid():

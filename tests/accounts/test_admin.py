@@ -5,6 +5,7 @@ import pytest
 from accounts.management.commands.seed_demo import Command as SeedDemo
 from accounts.models import Membership, MembershipStatus
 from security.models import EventKind, SecurityEvent
+from tests.conftest import add_totp
 from tests.factories import MembershipFactory, PayoutAccountFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,14 +14,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def support(db):
     """A support agent, in the same Support group that seed_demo sets up."""
-    agent = UserFactory(email="agent@support.example", is_staff=True)
+    agent = add_totp(UserFactory(email="agent@support.example", is_staff=True))
     SeedDemo().seed_support_group(agent)
     return agent
 
 
 @pytest.fixture
-def superuser(db):
-    return UserFactory(email="root@support.example", is_staff=True, is_superuser=True)
+def superuser(staff_user):
+    return staff_user
 
 
 @pytest.fixture
@@ -55,17 +56,19 @@ CHANGELISTS = [
 
 
 @pytest.mark.parametrize("changelist", CHANGELISTS)
-def test_support_staff_can_open_the_changelists(changelist, support, shop, signed_in):
+def test_support_staff_can_open_the_changelists(changelist, support, shop, fully_signed_in):
     MembershipFactory(shop=shop)
     ProductFactory(shop=shop)
-    client = signed_in(support)
+    client = fully_signed_in(support)
 
     assert client.get(f"/admin/{changelist}/").status_code == 200
 
 
-def test_support_staff_can_search_users_and_filter_memberships_by_shop(support, shop, other_shop, signed_in):
+def test_support_staff_can_search_users_and_filter_memberships_by_shop(
+    support, shop, other_shop, fully_signed_in
+):
     MembershipFactory(shop=shop, user=UserFactory(email="findme@example.com"))
-    client = signed_in(support)
+    client = fully_signed_in(support)
 
     found = client.get("/admin/accounts/user/?q=findme").content.decode()
     by_shop = client.get(f"/admin/accounts/membership/?shop__id__exact={other_shop.pk}").content.decode()
@@ -81,9 +84,9 @@ def test_people_who_are_not_staff_are_kept_out_of_the_admin(owner, signed_in):
 
 
 def test_support_sees_a_users_shops_but_cannot_change_their_email_password_or_powers(
-    support, shop, owner, signed_in
+    support, shop, owner, fully_signed_in
 ):
-    client = signed_in(support)
+    client = fully_signed_in(support)
 
     page = client.get(f"/admin/accounts/user/{owner.pk}/change/").content.decode()
 
@@ -95,8 +98,8 @@ def test_support_sees_a_users_shops_but_cannot_change_their_email_password_or_po
     assert client.get(f"/admin/accounts/user/{owner.pk}/password/").status_code == 403
 
 
-def test_support_cannot_raise_their_own_powers(support, signed_in):
-    client = signed_in(support)
+def test_support_cannot_raise_their_own_powers(support, fully_signed_in):
+    client = fully_signed_in(support)
     response = client.post(
         f"/admin/accounts/user/{support.pk}/change/",
         {
@@ -116,13 +119,13 @@ def test_support_cannot_raise_their_own_powers(support, signed_in):
     assert not support.is_superuser
 
 
-def test_superuser_sees_the_password_change_link(superuser, owner, signed_in):
-    page = signed_in(superuser).get(f"/admin/accounts/user/{owner.pk}/change/").content.decode()
+def test_superuser_sees_the_password_change_link(superuser, owner, fully_signed_in):
+    page = fully_signed_in(superuser).get(f"/admin/accounts/user/{owner.pk}/change/").content.decode()
     assert "../password/" in page
 
 
-def test_owner_membership_cannot_be_deleted(superuser, owner_membership, signed_in):
-    client = signed_in(superuser)
+def test_owner_membership_cannot_be_deleted(superuser, owner_membership, fully_signed_in):
+    client = fully_signed_in(superuser)
 
     response = client.post(f"/admin/accounts/membership/{owner_membership.pk}/delete/", {"post": "yes"})
 
@@ -130,9 +133,11 @@ def test_owner_membership_cannot_be_deleted(superuser, owner_membership, signed_
     assert Membership.objects.filter(pk=owner_membership.pk).exists()
 
 
-def test_bulk_delete_refuses_when_the_owner_is_among_the_chosen(superuser, shop, owner_membership, signed_in):
+def test_bulk_delete_refuses_when_the_owner_is_among_the_chosen(
+    superuser, shop, owner_membership, fully_signed_in
+):
     member = MembershipFactory(shop=shop)
-    client = signed_in(superuser)
+    client = fully_signed_in(superuser)
 
     response = client.post(
         "/admin/accounts/membership/",
@@ -143,8 +148,8 @@ def test_bulk_delete_refuses_when_the_owner_is_among_the_chosen(superuser, shop,
     assert Membership.objects.filter(pk__in=[owner_membership.pk, member.pk]).count() == 2
 
 
-def test_owner_roles_and_status_are_read_only(superuser, owner_membership, signed_in):
-    client = signed_in(superuser)
+def test_owner_roles_and_status_are_read_only(superuser, owner_membership, fully_signed_in):
+    client = fully_signed_in(superuser)
     url = f"/admin/accounts/membership/{owner_membership.pk}/change/"
 
     page = client.get(url).content.decode()
@@ -183,9 +188,9 @@ def shop_form(shop, rows):
 
 
 def test_shop_page_refuses_to_remove_the_owner_or_change_their_roles(
-    superuser, shop, owner_membership, signed_in
+    superuser, shop, owner_membership, fully_signed_in
 ):
-    client = signed_in(superuser)
+    client = fully_signed_in(superuser)
     url = f"/admin/accounts/shop/{shop.pk}/change/"
 
     removed = client.post(url, shop_form(shop, [(owner_membership, {"DELETE": "on"})]))
@@ -197,9 +202,9 @@ def test_shop_page_refuses_to_remove_the_owner_or_change_their_roles(
     assert owner_membership.roles == []
 
 
-def test_shop_page_changes_a_members_roles_and_logs_it(superuser, shop, owner_membership, signed_in):
+def test_shop_page_changes_a_members_roles_and_logs_it(superuser, shop, owner_membership, fully_signed_in):
     member = MembershipFactory(shop=shop, roles=["main_admin"])
-    client = signed_in(superuser)
+    client = fully_signed_in(superuser)
 
     response = client.post(
         f"/admin/accounts/shop/{shop.pk}/change/",
@@ -216,9 +221,9 @@ def test_shop_page_changes_a_members_roles_and_logs_it(superuser, shop, owner_me
     assert event.shop == shop and event.details["by"] == superuser.email
 
 
-def test_support_suspends_a_member_and_the_log_records_it(support, shop, signed_in):
+def test_support_suspends_a_member_and_the_log_records_it(support, shop, fully_signed_in):
     member = MembershipFactory(shop=shop, roles=["main_admin"])
-    client = signed_in(support)
+    client = fully_signed_in(support)
 
     response = client.post(
         f"/admin/accounts/membership/{member.pk}/change/", membership_form(member, status="suspended")
@@ -230,9 +235,9 @@ def test_support_suspends_a_member_and_the_log_records_it(support, shop, signed_
     assert SecurityEvent.objects.filter(kind=EventKind.MEMBER_SUSPENDED, user=member.user, shop=shop).exists()
 
 
-def test_unknown_or_owner_roles_are_refused_with_a_message(support, shop, signed_in):
+def test_unknown_or_owner_roles_are_refused_with_a_message(support, shop, fully_signed_in):
     member = MembershipFactory(shop=shop, roles=["main_admin"])
-    client = signed_in(support)
+    client = fully_signed_in(support)
 
     response = client.post(
         f"/admin/accounts/membership/{member.pk}/change/", membership_form(member, roles=["owner"])
@@ -244,17 +249,17 @@ def test_unknown_or_owner_roles_are_refused_with_a_message(support, shop, signed
     assert member.roles == ["main_admin"]
 
 
-def test_support_cannot_delete_shops_or_change_module_data(support, shop, signed_in):
+def test_support_cannot_delete_shops_or_change_module_data(support, shop, fully_signed_in):
     product = ProductFactory(shop=shop)
-    client = signed_in(support)
+    client = fully_signed_in(support)
 
     assert client.post(f"/admin/accounts/shop/{shop.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/commerce/product/{product.pk}/change/", {"name": "x"}).status_code == 403
 
 
-def test_payout_account_shows_only_its_last_digits_in_the_admin(superuser, shop, signed_in):
+def test_payout_account_shows_only_its_last_digits_in_the_admin(superuser, shop, fully_signed_in):
     account = PayoutAccountFactory(shop=shop, account_number="123456789012")
-    client = signed_in(superuser)
+    client = fully_signed_in(superuser)
 
     listing = client.get("/admin/commerce/payoutaccount/").content.decode()
     detail = client.get(f"/admin/commerce/payoutaccount/{account.pk}/change/").content.decode()
@@ -264,9 +269,9 @@ def test_payout_account_shows_only_its_last_digits_in_the_admin(superuser, shop,
         assert "123456789012" not in page
 
 
-def test_adding_a_shop_in_the_admin_makes_its_owner_a_member(superuser, signed_in):
+def test_adding_a_shop_in_the_admin_makes_its_owner_a_member(superuser, fully_signed_in):
     owner = UserFactory(email="newowner@example.com")
-    client = signed_in(superuser)
+    client = fully_signed_in(superuser)
 
     response = client.post(
         "/admin/accounts/shop/add/",
@@ -283,10 +288,10 @@ def test_adding_a_shop_in_the_admin_makes_its_owner_a_member(superuser, signed_i
     assert Membership.objects.filter(shop__slug="fresh-shop", user=owner, status="active").exists()
 
 
-def test_a_membership_cannot_be_moved_to_another_person(superuser, shop, owner_membership, signed_in):
+def test_a_membership_cannot_be_moved_to_another_person(superuser, shop, owner_membership, fully_signed_in):
     member = MembershipFactory(shop=shop, roles=["main_admin"])
     stranger = UserFactory()
-    client = signed_in(superuser)
+    client = fully_signed_in(superuser)
 
     response = client.post(
         f"/admin/accounts/shop/{shop.pk}/change/",

@@ -1,6 +1,7 @@
 import pytest
 
 from security.models import EventKind, SecurityEvent
+from tests.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +39,27 @@ def test_logout_requires_post_and_ends_the_session(signed_in, owner):
 
 
 def test_admin_sign_in_goes_through_the_product_login(client):
-    response = client.get("/admin/login/?next=/admin/")
+    response = client.get("/admin/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/login/?next=/admin/")
+    assert client.get(response["Location"])["Location"] == "/login/?next=%2Fadmin%2F"
 
 
-def test_staff_signed_in_through_the_login_page_reach_the_admin(client, password):
-    from tests.factories import UserFactory
-
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    response = client.post("/login/", {"email": staff.email, "password": password, "next": "/admin/"})
+def test_staff_reach_the_admin_only_after_the_second_step(client, password, staff_user):
+    response = client.post("/login/", {"email": staff_user.email, "password": password, "next": "/admin/"})
+    assert response["Location"] == "/login/verify/?next=%2Fadmin%2F"
+    assert client.get("/admin/").status_code == 302
+    response = client.post(response["Location"], {"code": totp_code(staff_user)})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_without_two_step_verification_are_sent_to_turn_it_on(signed_in):
+    from tests.factories import UserFactory
+
+    client = signed_in(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/account/security/"
+    assert "needs two-step verification" in response.content.decode()
 
 
 @pytest.mark.parametrize(

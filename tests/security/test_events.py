@@ -191,9 +191,10 @@ def test_another_shops_log_is_not_found(signed_in, owner, other_shop):
 # Staff read everything in the admin, and nobody can change it.
 
 
-def test_staff_read_the_log_in_admin_but_cannot_add_change_or_delete(signed_in, owner, shop_event):
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    client = signed_in(staff)
+def test_staff_read_the_log_in_admin_but_cannot_add_change_or_delete(
+    fully_signed_in, staff_user, owner, shop_event
+):
+    client = fully_signed_in(staff_user)
     listing = client.get("/admin/security/securityevent/", {"q": owner.email})
     assert listing.status_code == 200
     assert "Member added" in listing.content.decode()

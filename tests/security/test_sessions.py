@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from security.models import EventKind, SecurityEvent, UserSession
+from tests.conftest import totp_code
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,10 +109,10 @@ def test_sessions_past_their_idle_bound_are_not_listed(owner, password):
     assert len(devices) == 1 and devices[0].startswith("Firefox")
 
 
-def test_staff_ending_a_session_in_admin_signs_it_out(owner, password):
+def test_staff_ending_a_session_in_admin_signs_it_out(owner, password, staff_user):
     other = browser(owner, password, agent=CHROME, ip="203.0.113.5")
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    admin = browser(staff, password, agent=FIREFOX, ip="192.0.2.9")
+    admin = browser(staff_user, password, agent=FIREFOX, ip="192.0.2.9")
+    assert admin.post("/login/verify/", {"code": totp_code(staff_user)}).status_code == 302
     row = UserSession.objects.get(user=owner)
     response = admin.post(
         "/admin/security/usersession/",
