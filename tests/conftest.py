@@ -90,7 +90,7 @@ def signed_in(client, password):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if shutil.which(CHROMIUM) is None and not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER"):
+        if os.environ.get("REQUIRE_BROWSER", "").lower() not in ("", "0", "false", "no"):
             pytest.fail(f"Chromium is required (REQUIRE_BROWSER) but {CHROMIUM} is missing.")
         pytest.skip(f"Chromium not installed at {CHROMIUM}")
     return {
