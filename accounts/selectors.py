@@ -10,11 +10,13 @@ def active_membership(user, shop_slug: str) -> Membership | None:
     """The user's active membership of the shop with this slug, with its shop, in one query."""
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.select_related("shop")
-        .filter(user=user, shop__slug=shop_slug, status=MembershipStatus.ACTIVE)
-        .first()
-    )
+    # One row at most (one membership per user and shop): no ordering, so no join to sort by.
+    try:
+        return Membership.objects.select_related("shop").get(
+            user=user, shop__slug=shop_slug, status=MembershipStatus.ACTIVE
+        )
+    except Membership.DoesNotExist:
+        return None
 
 
 def memberships_of(user):

@@ -37,9 +37,10 @@ def membership_or_404(request, shop_slug: str):
     if membership is None:
         raise Http404("No such shop.")
     # Only shops that require it pay for the device query.
-    if membership.shop.require_two_step and not TOTPDevice.objects.filter(
-        user_id=membership.user_id, confirmed=True
-    ).exists():
+    if (
+        membership.shop.require_two_step
+        and not TOTPDevice.objects.filter(user_id=membership.user_id, confirmed=True).exists()
+    ):
         raise TwoStepEnrolmentRequired(membership.shop)
     request.membership = membership
     return membership
