@@ -34,7 +34,6 @@ install: $(STAMP)
 # The database and static files a server needs; safe to run again.
 setup: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 run: setup

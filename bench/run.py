@@ -379,7 +379,6 @@ def setup_django(database_url: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     from django.db import connection
 
     if connection.vendor == "sqlite":

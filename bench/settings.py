@@ -11,6 +11,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-outside-ma
 
 from sellercenter.settings import *  # noqa: F403
 from sellercenter.settings import BASE_DIR, TEMPLATES, env
+from sellercenter.settings import DATABASES as PRODUCT_DATABASES
 
 BENCH_DIR = BASE_DIR / "var" / "bench"
 
@@ -23,7 +24,12 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Two gunicorn workers write sessions at once: wait for the lock instead of failing.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    # The product's own SQLite pragmas (write-ahead log, no fsync per commit) stay as deployed.
+    DATABASES["default"]["OPTIONS"] = {
+        **PRODUCT_DATABASES["default"].get("OPTIONS", {}),
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+    }
 
 TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]}]
 

@@ -142,3 +142,14 @@ class FreezeLinkUse(models.Model):
 
     def __str__(self):
         return f"freeze link of alert {self.alert_id} used {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class RateCounter(models.Model):
+    """Requests one client made in one fixed window, counted for the throttles in security/throttles.py."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=1)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

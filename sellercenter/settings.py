@@ -106,16 +106,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # database; one per test process so that parallel runs in one checkout do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     # Write-ahead log without an fsync per commit: throttles write on every request they count,
-    # and a synced commit costs SQLite several milliseconds (PostgreSQL is unaffected).
+    # and a synced commit costs SQLite several milliseconds.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# Cache: in the database, so throttles count the same on every web process (`createcachetable`).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"},
-}
 
 # Accounts and passwords: e-mail logins, Argon2id first.
 AUTH_USER_MODEL = "accounts.User"

@@ -1,13 +1,14 @@
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
+
+from security.models import RateCounter
 
 
 @pytest.fixture
 def fresh_throttles(db):
     """Start with no request counted against any throttle."""
-    cache.clear()
+    RateCounter.objects.all().delete()
 
 
 @pytest.fixture
