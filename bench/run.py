@@ -297,13 +297,18 @@ def new_password_for(email: str) -> str:
         return candidate
 
 
+# Seven Argon2 operations (six verifications and one new hash), and half of one for everything else.
+CHANGE_TARGET = 7.5
+
+
 def figure_password_change(servers: Servers) -> list[Row]:
     """POST /api/v1/account/password for users with five earlier passwords, as a multiple of one
     Argon2 verification: the current password and the five earlier ones are verified (1 + 5), and the
-    new one is hashed once."""
+    new one is hashed once, so 7 is the hashing alone; the allowance over it is the request's own work.
+    (tests/security/test_password_change.py counts the verifications exactly.)"""
     figure = "password change / one Argon2 verification"
     if not endpoint_exists(CHANGE_PATH):
-        return [Row(figure, "not available", "", "", "<= 7", "n/a")]
+        return [Row(figure, "not available", "", "", f"<= {CHANGE_TARGET}", "n/a")]
     from django.contrib.auth.hashers import make_password
 
     encoded = make_password(data.PASSWORD)
@@ -327,7 +332,7 @@ def figure_password_change(servers: Servers) -> list[Row]:
             print(f"  password change for {email}: {answer.status} {answer.body[:200]!r}", file=sys.stderr)
     one_check = statistics.median(checks)
     if not changes:
-        return [Row(figure, "failed", f"{one_check * 1000:.0f} ms", "", "<= 7", "MISS")]
+        return [Row(figure, "failed", f"{one_check * 1000:.0f} ms", "", f"<= {CHANGE_TARGET}", "MISS")]
     change = statistics.median(changes)
     ratio = change / one_check
     return [
@@ -336,8 +341,8 @@ def figure_password_change(servers: Servers) -> list[Row]:
             f"{change * 1000:.0f} ms",
             f"{one_check * 1000:.0f} ms",
             f"{ratio:.1f}",
-            "<= 7 (1+5 checks, 1 hash)",
-            verdict(ratio <= 7 and not errors),
+            f"<= {CHANGE_TARGET} (1+5 checks, 1 hash)",
+            verdict(ratio <= CHANGE_TARGET and not errors),
         )
     ]
 
