@@ -16,12 +16,11 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
 from accounts import services
-from accounts.models import Membership, MembershipStatus, Shop, User
+from accounts.models import Membership, Shop, User
 from permissions.registry import ROLE_CHOICES, ROLES
-from security.events import EventKind, RequestContext, record_event
+from security.events import RequestContext
 
 OWNER_PROTECTED = "This is the shop owner's membership: the owner's roles and status cannot be changed."
-OWNER_NOT_REMOVABLE = "The shop owner cannot be removed from their shop."
 
 
 def _role_labels(membership: Membership) -> str:
@@ -63,28 +62,17 @@ class MembershipInlineFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.deleted_forms:
             if form.instance.pk and form.instance.is_owner:
-                raise ValidationError(OWNER_NOT_REMOVABLE, code="owner_protected")
+                raise ValidationError(services.OWNER_NOT_REMOVABLE, code="owner_protected")
 
 
 def _record_membership_change(request, membership: Membership, *, change: bool, changed_fields) -> None:
-    """The security log sees admin changes to memberships just like the owner's own."""
-    if change and not changed_fields:
-        return
-    if not change:
-        kind = EventKind.MEMBER_ADDED
-    elif "status" in changed_fields and membership.status == MembershipStatus.SUSPENDED:
-        kind = EventKind.MEMBER_SUSPENDED
-    else:
-        kind = EventKind.MEMBER_CHANGED
-    record_event(
-        membership.user,
-        kind,
-        shop=membership.shop,
+    services.record_membership_saved(
+        membership,
+        by=request.user,
         context=RequestContext.from_request(request),
-        by=request.user.email,
+        added=not change,
+        changed_fields=changed_fields,
         via="admin",
-        roles=membership.roles,
-        status=membership.status,
     )
 
 
@@ -215,15 +203,9 @@ class ShopAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            record_event(
-                obj.user,
-                EventKind.MEMBER_REMOVED,
-                shop=obj.shop,
-                context=RequestContext.from_request(request),
-                by=request.user.email,
-                via="admin",
+            services.remove_member(
+                obj, by=request.user, context=RequestContext.from_request(request), via="admin"
             )
-            obj.delete()
         changed = {f.instance.pk: f.changed_data for f in formset.forms if f.instance.pk}
         for membership in instances:
             is_new = membership.pk is None
@@ -276,23 +258,14 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         # The changelist's bulk delete must not take the owner with it either.
         if any(m.is_owner for m in queryset.select_related("shop")):
-            raise PermissionDenied(OWNER_NOT_REMOVABLE)
+            raise PermissionDenied(services.OWNER_NOT_REMOVABLE)
         for membership in queryset.select_related("user", "shop"):
             self.delete_model(request, membership)
 
-    @transaction.atomic
     def delete_model(self, request, obj):
-        if obj.is_owner:
-            raise PermissionDenied(OWNER_NOT_REMOVABLE)
-        record_event(
-            obj.user,
-            EventKind.MEMBER_REMOVED,
-            shop=obj.shop,
-            context=RequestContext.from_request(request),
-            by=request.user.email,
-            via="admin",
+        services.remove_member(
+            obj, by=request.user, context=RequestContext.from_request(request), via="admin"
         )
-        super().delete_model(request, obj)
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):

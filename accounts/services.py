@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -141,6 +142,49 @@ def clean_roles(roles) -> list[str]:
     if unknown:
         raise ValueError(f"Unknown role: {', '.join(unknown)}.")
     return [name for name in ASSIGNABLE_ROLES if name in roles]
+
+
+OWNER_NOT_REMOVABLE = "The shop owner cannot be removed from their shop."
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by, context: RequestContext, via: str) -> None:
+    """Take a member out of their shop and log it; the owner cannot be removed (SPEC §5)."""
+    if membership.is_owner:
+        raise PermissionDenied(OWNER_NOT_REMOVABLE)
+    record_event(
+        membership.user,
+        EventKind.MEMBER_REMOVED,
+        shop=membership.shop,
+        context=context,
+        by=by.email,
+        via=via,
+    )
+    membership.delete()
+
+
+def record_membership_saved(
+    membership: Membership, *, by, context: RequestContext, added: bool, changed_fields, via: str
+) -> None:
+    """Log a membership just added or changed: added, suspended, or changed (roles, reactivation)."""
+    if not added and not changed_fields:
+        return
+    if added:
+        kind = EventKind.MEMBER_ADDED
+    elif "status" in changed_fields and membership.status == MembershipStatus.SUSPENDED:
+        kind = EventKind.MEMBER_SUSPENDED
+    else:
+        kind = EventKind.MEMBER_CHANGED
+    record_event(
+        membership.user,
+        kind,
+        shop=membership.shop,
+        context=context,
+        by=by.email,
+        via=via,
+        roles=membership.roles,
+        status=membership.status,
+    )
 
 
 def add_member_directly(*, shop: Shop, user, roles) -> Membership:

@@ -235,6 +235,18 @@ def test_support_suspends_a_member_and_the_log_records_it(support, shop, fully_s
     assert SecurityEvent.objects.filter(kind=EventKind.MEMBER_SUSPENDED, user=member.user, shop=shop).exists()
 
 
+def test_removing_a_member_in_admin_is_logged_with_who_did_it(superuser, shop, fully_signed_in):
+    member = MembershipFactory(shop=shop, roles=["finance_specialist"])
+    client = fully_signed_in(superuser)
+
+    response = client.post(f"/admin/accounts/membership/{member.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=member.pk).exists()
+    event = SecurityEvent.objects.get(kind=EventKind.MEMBER_REMOVED, user=member.user, shop=shop)
+    assert event.details == {"by": superuser.email, "via": "admin"}
+
+
 def test_unknown_or_owner_roles_are_refused_with_a_message(support, shop, fully_signed_in):
     member = MembershipFactory(shop=shop, roles=["main_admin"])
     client = fully_signed_in(support)
