@@ -42,23 +42,18 @@ def begin_attempt(email: str, ip: str | None) -> LoginFailure:
     """Check the limits before the password is looked at; LoginLocked when the account or the IP has
     reached its limit (known or unknown e-mail alike). Pass the result to attempt_failed/succeeded.
 
-    Once an account or IP has a recent failure, the attempt is written as a failure first and the
-    others counted after: of N simultaneous attempts the k-th to be written sees at least k-1 others,
-    so no more than the limit reach the password check however they are spread over processes.
-    With no recent failure the usual sign-in writes nothing here (the login speed target); the price
-    is that attempts arriving together on a quiet account and IP are counted after their password
-    check, so such a first burst can carry one extra guess per process serving it at that moment.
+    The attempt is written as a failure first and the others counted after: of N simultaneous
+    attempts the k-th to be written sees at least k-1 others, so no more than the limit reach the
+    password check however they are spread over processes and nodes. A success takes it back.
     """
     attempt = LoginFailure(email=_normalise(email), ip=ip or None, created=timezone.now())
     attempt.earlier_account_failures = 0
     if not enabled():
         return attempt
+    _refuse_over_limit(attempt, _counts(attempt))
+    attempt.save()
     counts = _counts(attempt)
-    if counts["account"] or counts["ip"]:
-        _refuse_over_limit(attempt, counts)
-        attempt.save()
-        counts = _counts(attempt)
-        _refuse_over_limit(attempt, counts)
+    _refuse_over_limit(attempt, counts)
     attempt.earlier_account_failures = counts["account"]
     return attempt
 

@@ -6,6 +6,7 @@ through AUTH_PASSWORD_VALIDATORS, so the rules live in settings and here only.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -364,12 +365,15 @@ class StrengthReport:
     suggestions: list[str]
 
 
-def check_password_strength(password: str, user=None, *, history: bool = True) -> StrengthReport:
+def check_password_strength(
+    password: str, user=None, *, history: bool | Callable[[], bool] = True
+) -> StrengthReport:
     """Every rule of AUTH_PASSWORD_VALIDATORS applied to `password` for `user`, and its score.
 
     `user` may be unsaved (a sign-up or invitation form's details); the history rule runs only for
-    a saved user, only when `history` is true, and only once every other rule passes: it costs one
-    Argon2 verification per remembered password, too much to spend on every keystroke.
+    a saved user, only once every other rule passes (it costs one Argon2 verification per remembered
+    password, too much to spend on every keystroke), and only when `history` is true, or, given a
+    callable, when it answers true at that moment (a rate limit asked only when it would be spent).
     """
     failures: list[Failure] = []
     strength = None
@@ -383,7 +387,7 @@ def check_password_strength(password: str, user=None, *, history: bool = True) -
             failures += _failures(validator.failure(strength))
         else:
             failures += _failures(_refusal(validator, password, user))
-    if history and not failures:
+    if not failures and deferred and (history() if callable(history) else history):
         for validator in deferred:
             failures += _failures(_refusal(validator, password, user))
     if strength is None:

@@ -100,3 +100,17 @@ class PasswordChangeThrottle(WindowThrottle):
 
     def ident(self, request) -> str:
         return f"user-{request.user.pk}"
+
+
+class PasswordReuseCheckThrottle(WindowThrottle):
+    """How often the live check may compare a guess with this account's own passwords."""
+
+    scope = "password_reuse_check"
+    rate = "10/hour"
+
+    def __init__(self, user):
+        super().__init__()
+        self.user = user
+
+    def ident(self, request) -> str:
+        return f"user-{self.user.pk}"

@@ -18,7 +18,7 @@ from security.password_changes import (
     user_in_reset,
 )
 from security.passwords import check_password_strength
-from security.throttles import PasswordChangeThrottle, PasswordCheckThrottle
+from security.throttles import PasswordChangeThrottle, PasswordCheckThrottle, PasswordReuseCheckThrottle
 
 User = get_user_model()
 
@@ -86,7 +86,13 @@ class PasswordCheckView(APIView):
                 last_name=data.get("last_name", "").strip(),
                 date_of_birth=data.get("date_of_birth"),
             )
-        report = check_password_strength(data["password"], user)
+        # Whether a guess is one of the account's passwords, the current one included, is worth
+        # knowing to whoever holds a stolen session: the answer is rationed per account like the
+        # change itself, so the meter cannot be used to test guesses at the current password.
+        history = (
+            (lambda: PasswordReuseCheckThrottle(user).allow_request(request, self)) if user.pk else False
+        )
+        report = check_password_strength(data["password"], user, history=history)
         # Built by hand: the serializer documents the shape, but instantiating it costs more than
         # the check itself, and this endpoint answers every pause in typing.
         return Response(

@@ -41,6 +41,21 @@ def test_signed_in_the_accounts_own_details_and_last_passwords_count(api, signed
     assert "similar" in {failure["code"] for failure in body["failures"]}
 
 
+def test_the_meter_compares_guesses_with_the_accounts_passwords_only_ten_times_an_hour(
+    api, signed_in, password
+):
+    signed_in(UserFactory(), client=api)
+    strong_guesses = [f"Vq8!mZ{n:02d}#wLp" for n in range(10)]
+    for guess in strong_guesses:
+        assert api.post_json("password/check", {"password": guess}).json()["ok"] is True
+    # The eleventh comparison would tell a stolen session whether its guess is the current password.
+    body = api.post_json("password/check", {"password": password}).json()
+    assert "reused" not in {failure["code"] for failure in body["failures"]}
+    # Submitting it still refuses it: the change itself always checks the history.
+    change = api.post_json("account/password", {"current_password": password, "new_password": password})
+    assert change.status_code == 400
+
+
 def test_a_password_over_128_characters_is_too_long_not_an_error(api):
     body = api.post_json("password/check", {"password": "Gv7!kq2#Lm9@" * 20}).json()
     assert "too_long" in {failure["code"] for failure in body["failures"]}
