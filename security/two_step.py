@@ -364,7 +364,12 @@ def confirm_totp(request, code: str, context: RequestContext) -> list[str]:
         codes = issue_recovery_codes(user)
         user.preferred_two_step_method = TwoStepMethod.TOTP
         user.save(update_fields=["preferred_two_step_method"])
-        record_event(user, EventKind.TWO_STEP_ENABLED, context=context, method=Method.TOTP.value)
+        # Sessions signed in with the password alone (perhaps the very attacker this is meant to stop)
+        # end now: from here on every session passes the second step.
+        ended = sessions.end_sessions(user, keep_session_key=request.session.session_key)
+        record_event(
+            user, EventKind.TWO_STEP_ENABLED, context=context, method=Method.TOTP.value, sessions_ended=ended
+        )
         send_email(user, "two_step_enabled", {"context": context})
     otp_login(request, device)
     mark_fresh(request)

@@ -1,8 +1,19 @@
-"""The admin site support staff work in: only staff who passed two-step verification get in."""
+"""The admin site support staff work in.
+
+Only staff whose session passed the authenticator app or a recovery code get in (an e-mail code
+is a sign-in fallback, not a factor for this), and every change made here asks for a fresh second
+step, as sensitive actions do in the product (SPEC §6).
+"""
+
+from functools import wraps
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.plugins.otp_email.models import EmailDevice
+
+from security import two_step
+from security.step_up import step_up_url
 
 
 class SellerCenterAdminSite(admin.AdminSite):
@@ -11,20 +22,41 @@ class SellerCenterAdminSite(admin.AdminSite):
     index_title = "Accounts, shops and security"
 
     def has_permission(self, request):
-        # Support staff can unfreeze accounts and change memberships: a phished password alone
-        # must not reach that.
-        return super().has_permission(request) and request.user.is_verified()
+        # Support staff can suspend members and end sessions: a phished password alone, or a
+        # password and the mailbox, must not reach that.
+        return (
+            super().has_permission(request)
+            and request.user.is_verified()
+            and not isinstance(request.user.otp_device, EmailDevice)
+        )
+
+    def admin_view(self, view, cacheable=False):
+        guarded = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def fresh_for_changes(request, *args, **kwargs):
+            if (
+                request.method == "POST"
+                and request.path != reverse("admin:logout")
+                and self.has_permission(request)
+                and not two_step.is_fresh(request)
+            ):
+                messages.info(request, "Confirm it is you, then make the change again.")
+                return redirect(step_up_url(request.path))
+            return guarded(request, *args, **kwargs)
+
+        return fresh_for_changes
 
     def login(self, request, extra_context=None):
         """Staff sign in through the product's login (lockout, second step, session records)."""
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?{request.GET.urlencode()}")
-        if user.is_active and user.is_staff and not user.is_verified():
+        if user.is_active and user.is_staff and not self.has_permission(request):
             messages.warning(
                 request,
-                "The support admin needs two-step verification. Turn on the authenticator app, "
-                "then open the admin again.",
+                "The support admin needs two-step verification with the authenticator app. Turn it "
+                "on (or sign in again with it), then open the admin again.",
             )
             return redirect("security:account-security")
         return redirect("accounts:shops")

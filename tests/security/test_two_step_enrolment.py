@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from security import two_step
 from security.models import EventKind, SecurityEvent
 from tests.conftest import totp_code
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,22 @@ def test_the_api_enrols_an_authenticator_and_returns_ten_recovery_codes(
     assert client.get("/api/v1/me").json()["two_step_enabled"] is True
     assert SecurityEvent.objects.filter(user=user, kind=EventKind.TWO_STEP_ENABLED).count() == 1
     assert mailoutbox[-1].subject == "Two-step verification is on"
+
+
+def test_turning_it_on_ends_the_sessions_that_only_passed_the_password(signed_in, user, shop_requiring_2sv):
+    from django.test import Client
+
+    MembershipFactory(shop=shop_requiring_2sv, user=user, roles=["main_admin"])
+    elsewhere = signed_in(user, client=Client())
+    here = signed_in(user)
+    secret = here.post("/api/v1/account/2sv/totp").json()["secret"]
+    assert (
+        here.post("/api/v1/account/2sv/totp/confirm", {"code": pyotp.TOTP(secret).now()}).status_code == 200
+    )
+
+    assert elsewhere.get("/api/v1/me").status_code == 401
+    assert elsewhere.get(f"/shop/{shop_requiring_2sv.slug}/")["Location"].startswith("/login/")
+    assert here.get(f"/shop/{shop_requiring_2sv.slug}/").status_code == 200
 
 
 def test_a_wrong_code_does_not_confirm_the_authenticator(signed_in, user):
