@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
 from accounts import services
-from accounts.models import Membership, Shop, User
+from accounts.models import Membership, MembershipStatus, Shop, User
 from permissions.registry import ROLE_CHOICES, ROLES
 from security.events import RequestContext
 
@@ -164,8 +164,9 @@ class UserAdmin(DjangoUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # The e-mail address and the password are how an account is taken over; support changes
-            # them only through a recovery case. Access flags would let staff raise their own powers.
-            readonly += ["email", "is_staff", "is_superuser", "groups", "user_permissions"]
+            # them only through a recovery case. Access flags would let staff raise their own powers,
+            # or lock out the people above them.
+            readonly += ["email", "is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
 
     def user_change_password(self, request, id, form_url=""):
@@ -198,7 +199,11 @@ class ShopAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         shop = form.instance
-        Membership.objects.get_or_create(shop=shop, user=shop.owner, defaults={"roles": []})
+        # The owner's membership is always active and carries no stored roles, whatever an inline row
+        # for them said: their powers come from Shop.owner.
+        Membership.objects.update_or_create(
+            shop=shop, user=shop.owner, defaults={"roles": [], "status": MembershipStatus.ACTIVE}
+        )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

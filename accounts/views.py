@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,13 +14,7 @@ from accounts.forms import LoginForm
 from permissions.checks import shop_view
 from permissions.registry import ROLES, Grant
 from security.events import RequestContext
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+from security.step_up import safe_next
 
 
 @sensitive_post_parameters("password")
@@ -45,15 +38,15 @@ def login_view(request):
             else:
                 if services.sign_in(request, user, context):
                     verify = redirect("security:login-verify")
-                    next_url = _next_url(request, "")
+                    next_url = safe_next(request, "")
                     if next_url:
                         verify["Location"] += "?" + urlencode({"next": next_url})
                     return verify
-                return redirect(_next_url(request, "/shops/"))
+                return redirect(safe_next(request, "/shops/"))
         else:
             status = 400
     response = render(
-        request, "accounts/login.html", {"form": form, "next": _next_url(request, "")}, status=status
+        request, "accounts/login.html", {"form": form, "next": safe_next(request, "")}, status=status
     )
     return refusal.add_headers(response) if refusal else response
 

@@ -418,7 +418,9 @@ def main(argv=None) -> int:
         gunicorn("stock", "bench.settings_stock", log_dir) as stock,
     ):
         unprotected_server = (
-            gunicorn("unprotected", "bench.settings", log_dir, LOGIN_PROTECTION="false")
+            gunicorn(
+                "unprotected", "bench.settings", log_dir, LOGIN_PROTECTION="false", BENCHMARK_BASELINE="true"
+            )
             if hasattr(settings, "LOGIN_PROTECTION")
             else None
         )

@@ -58,7 +58,8 @@ def module_page(request, slug, module):
     if status not in listing.statuses.values:
         status = ""
     filters = {"status": status or None}
-    search = request.GET.get("q", "")[:100] if listing.searchable else ""
+    # PostgreSQL refuses NUL in a string literal; nobody searches for one.
+    search = request.GET.get("q", "").replace("\x00", "")[:100] if listing.searchable else ""
     if listing.searchable:
         filters["search"] = search
     page = Paginator(listing.rows(membership, **filters), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -19,4 +19,6 @@ def send_email(to, template: str, context: dict | None = None, *, user=None) -> 
     context = {"user": user, "site_url": settings.SITE_URL, **(context or {})}
     subject, _, body = render_to_string(f"email/{template}.txt", context).strip().partition("\n")
     subject = " ".join(subject.split())
-    transaction.on_commit(lambda: deliver_email.delay(address, subject, body.lstrip("\n")))
+    # robust: a broker outage must not turn an action that already committed into a server error;
+    # the failure is logged (and the Celery client retries the connection first).
+    transaction.on_commit(lambda: deliver_email.delay(address, subject, body.lstrip("\n")), robust=True)

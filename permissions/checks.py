@@ -4,11 +4,11 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions, permissions
 
 from accounts.selectors import active_membership
 from permissions.registry import Grant
+from security import two_step
 
 
 class TwoStepEnrolmentRequired(PermissionDenied):
@@ -37,10 +37,7 @@ def membership_or_404(request, shop_slug: str):
     if membership is None:
         raise Http404("No such shop.")
     # Only shops that require it pay for the device query.
-    if (
-        membership.shop.require_two_step
-        and not TOTPDevice.objects.filter(user_id=membership.user_id, confirmed=True).exists()
-    ):
+    if membership.shop.require_two_step and not two_step.is_enabled(membership.user_id):
         raise TwoStepEnrolmentRequired(membership.shop)
     request.membership = membership
     return membership

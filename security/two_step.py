@@ -71,7 +71,8 @@ class Throttled(TwoStepError):
     status = 429
 
     def __init__(self, wait: int):
-        super().__init__(f"Too many wrong codes. Wait {wait} seconds, then try again.")
+        unit = "second" if wait == 1 else "seconds"
+        super().__init__(f"Too many wrong codes. Wait {wait} {unit}, then try again.")
         self.wait = wait
 
 

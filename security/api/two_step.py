@@ -23,10 +23,15 @@ class TwoStepRefused(exceptions.APIException):
     default_code = "invalid_code"
 
 
+class CodesThrottled(exceptions.Throttled):
+    # Our message already says how long to wait; DRF would add a second sentence saying it again.
+    extra_detail_singular = extra_detail_plural = ""
+
+
 def raise_for(error: two_step.TwoStepError):
     """The API's answer to a refused second-step action: 400, 409 or 429 with a stable code."""
     if isinstance(error, two_step.Throttled):
-        raise exceptions.Throttled(wait=error.wait, detail=error.message, code="throttled")
+        raise CodesThrottled(wait=error.wait, detail=error.message, code="throttled")
     if error.status == status.HTTP_409_CONFLICT:
         raise TwoStepConflict(error.message, code=error.code)
     raise TwoStepRefused(error.message, code=error.code)

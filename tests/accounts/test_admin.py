@@ -119,6 +119,22 @@ def test_support_cannot_raise_their_own_powers(support, fully_signed_in):
     assert not support.is_superuser
 
 
+def test_support_cannot_lock_out_another_account(support, superuser, fully_signed_in):
+    client = fully_signed_in(support)
+    form = {
+        "first_name": "Root",
+        "last_name": "Admin",
+        "preferred_two_step_method": "totp",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }  # "is_active" left out: an unticked box
+
+    client.post(f"/admin/accounts/user/{superuser.pk}/change/", form)
+
+    superuser.refresh_from_db()
+    assert superuser.is_active
+
+
 def test_superuser_sees_the_password_change_link(superuser, owner, fully_signed_in):
     page = fully_signed_in(superuser).get(f"/admin/accounts/user/{owner.pk}/change/").content.decode()
     assert "../password/" in page
@@ -298,6 +314,28 @@ def test_adding_a_shop_in_the_admin_makes_its_owner_a_member(superuser, fully_si
 
     assert response.status_code == 302
     assert Membership.objects.filter(shop__slug="fresh-shop", user=owner, status="active").exists()
+
+
+def test_a_new_shops_owner_stays_an_active_member_whatever_their_inline_row_says(superuser, fully_signed_in):
+    owner = UserFactory(email="newowner@example.com")
+    client = fully_signed_in(superuser)
+
+    client.post(
+        "/admin/accounts/shop/add/",
+        {
+            "name": "Fresh Shop",
+            "slug": "fresh-shop",
+            "owner": owner.pk,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": owner.pk,
+            "memberships-0-roles": ["finance_specialist"],
+            "memberships-0-status": "suspended",
+        },
+    )
+
+    membership = Membership.objects.get(shop__slug="fresh-shop", user=owner)
+    assert membership.status == "active" and membership.roles == []
 
 
 def test_a_membership_cannot_be_moved_to_another_person(superuser, shop, owner_membership, fully_signed_in):

@@ -141,6 +141,13 @@ def test_products_come_25_a_page_and_a_bad_page_number_never_fails(shop, owner, 
         assert client.get(f"/shop/demo-shop/products/?page={bad}").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["%00", "mug%00", "%27%20OR%201=1--", "%F0%9F%98%80" * 40, "x" * 500])
+def test_hostile_product_searches_answer_a_page_never_a_server_error(shop, owner, signed_in, query):
+    ProductFactory(shop=shop, name="Mug")
+    response = signed_in(owner).get(f"/shop/demo-shop/products/?q={query}&status={query}")
+    assert response.status_code == 200
+
+
 def test_product_filters_keep_their_place_across_pages(shop, owner, signed_in):
     for n in range(27):
         ProductFactory(shop=shop, name=f"Kettle {n:02d}", status="delisted")

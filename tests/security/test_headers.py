@@ -75,3 +75,10 @@ def test_hsts_is_sent_for_a_year_outside_debug_and_not_in_development():
     assert _production_settings(DEBUG="false")["hsts"] == 365 * 24 * 3600
     assert _production_settings(DEBUG="false")["secure"] is True
     assert _production_settings(DEBUG="true")["hsts"] == 0
+
+
+def test_production_refuses_to_start_with_login_protection_off():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _production_settings(DEBUG="false", LOGIN_PROTECTION="false")
+    assert "only for the benchmark" in refused.value.stderr
+    assert _production_settings(DEBUG="false", LOGIN_PROTECTION="true")["secure"] is True

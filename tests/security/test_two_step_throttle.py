@@ -49,6 +49,8 @@ def test_while_throttled_even_the_right_code_waits(half_signed_in, user_with_tot
         response = _guess(client, totp_code(user_with_totp))
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
+    detail = response.json()["detail"]
+    assert detail.startswith("Too many wrong codes. Wait ") and detail.count("Wait") == 1
 
 
 def test_the_account_throttle_survives_a_new_session_and_spans_methods(
