@@ -6,7 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from permissions.registry import MODULES
-from tests.factories import ShopFactory
+from tests.factories import (
+    AdPlanFactory,
+    AffiliatePlanFactory,
+    BillFactory,
+    CampaignFactory,
+    ConversationFactory,
+    MessageFactory,
+    OrderFactory,
+    PayoutAccountFactory,
+    ProductFactory,
+    ShopFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +53,18 @@ def test_every_page_in_the_owners_menus_loads_without_console_errors_or_csp_viol
     page, live_server, password, problems
 ):
     shop = ShopFactory(name="Demo Shop", slug="demo-shop")
+    # One row in every module, so each page renders its table, not its empty state.
+    for factory in (
+        ProductFactory,
+        OrderFactory,
+        BillFactory,
+        PayoutAccountFactory,
+        CampaignFactory,
+        AffiliatePlanFactory,
+        AdPlanFactory,
+    ):
+        factory(shop=shop)
+    MessageFactory(conversation=ConversationFactory(shop=shop))
     base = live_server.url
 
     visit(page, f"{base}/login/", problems)
@@ -51,17 +74,24 @@ def test_every_page_in_the_owners_menus_loads_without_console_errors_or_csp_viol
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/shops/$"))
 
-    paths = [
-        "/shops/",
-        f"/shop/{shop.slug}/",
-        *[f"/shop/{shop.slug}/{module.slug}/" for module in MODULES],
+    # Every link of the menus and of the Account Security page, as a person would follow them.
+    paths = set()
+    for start in (f"/shop/{shop.slug}/", "/account/security/"):
+        visit(page, base + start, problems)
+        hrefs = page.eval_on_selector_all(
+            ".topnav a[href], .sidebar a[href], main a[href]", "links => links.map(a => a.pathname)"
+        )
+        paths |= {href for href in hrefs if href.startswith("/")}
+    expected = {f"/shop/{shop.slug}/{module.slug}/" for module in MODULES} | {
         f"/shop/{shop.slug}/users/",
         f"/shop/{shop.slug}/security/",
         "/account/security/",
+        "/account/security/2sv/totp/",
         "/account/security/events/",
         "/account/password/",
-        "/api/docs/",
-    ]
+    }
+    assert expected <= paths, expected - paths
+    paths = [*sorted(paths), "/api/docs/"]
     for path in paths:
         response = visit(page, base + path, problems)
         assert response.status < 400, path
