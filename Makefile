@@ -37,7 +37,7 @@ setup: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 run: setup
-	$(BIN)/python manage.py seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
+	$(BIN)/python manage.py seed_demo $(if $(value DEMO_PASSWORD),--password '$(subst ','\'',$(value DEMO_PASSWORD))')
 	@echo "Seller Center: http://$(HOST):$(PORT)/  (e-mails are written to var/mail/ unless EMAIL_BACKEND is set)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
