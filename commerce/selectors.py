@@ -5,6 +5,7 @@ so another shop's rows are simply not there.
 """
 
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce
 
 from commerce.models import (
     AdPlan,
@@ -65,7 +66,7 @@ def conversations_for(membership, *, status: str | None = None):
     conversations = (
         Conversation.objects.filter(shop_id=membership.shop_id)
         .annotate(message_count=Count("messages"), last_message_at=Max("messages__created"))
-        .order_by("-updated", "-id")
+        .order_by(Coalesce("last_message_at", "updated").desc(), "-id")
     )
     return _with_status(conversations, status)
 

@@ -237,3 +237,20 @@ def test_a_page_of_rows_costs_the_same_queries_however_many_rows(
 
     with django_assert_max_num_queries(12):
         assert client.get("/shop/demo-shop/customer-service/").status_code == 200
+
+
+def test_conversations_with_the_newest_message_come_first(shop, owner, signed_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    quiet = ConversationFactory(shop=shop, subject="Quiet since last week")
+    MessageFactory(conversation=quiet, created=timezone.now() - timedelta(days=7))
+    busy = ConversationFactory(shop=shop, subject="Answered a minute ago")
+    busy.updated = timezone.now() - timedelta(days=30)
+    busy.save(update_fields=["updated"])
+    MessageFactory(conversation=busy, created=timezone.now() - timedelta(minutes=1))
+
+    page = signed_in(owner).get("/shop/demo-shop/customer-service/").content.decode()
+
+    assert page.index("Answered a minute ago") < page.index("Quiet since last week")
