@@ -4,7 +4,6 @@
 
 from datetime import datetime, time
 
-from django import forms
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from accounts.services import freeze_account
 from security import login_protection, sessions
 from security.events import EventKind, RequestContext, record_event
+from security.forms import AntiPhishingPhraseForm
 from security.models import FreezeLinkUse, SecurityEvent, UserSession
 
 RECENT_EVENTS = 10
@@ -32,21 +32,6 @@ def active_sessions(user):
         last_seen__gte=idle_since,
         session_key__in=Session.objects.filter(expire_date__gt=now).values("session_key"),
     ).order_by("-last_seen", "-id")
-
-
-class EventFilterForm(forms.Form):
-    """The security log's filters: kind and a date range (inclusive), all optional."""
-
-    kind = forms.ChoiceField(choices=[("", "All events"), *EventKind.choices], required=False)
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
-        return data
 
 
 def filter_events(events, *, kind: str = "", date_from=None, date_to=None):
@@ -98,8 +83,7 @@ def end_session(user, session_id, *, current_key: str | None, context: RequestCo
         return False
     if row.session_key == current_key:
         raise CurrentSessionError("This is the session you are using: sign out instead.")
-    Session.objects.filter(session_key=row.session_key).delete()
-    row.delete()
+    sessions.end([row])
     record_event(user, EventKind.SESSION_ENDED, context=context, device=row.device, ip=row.ip, count=1)
     return True
 
@@ -111,21 +95,6 @@ def end_other_sessions(user, *, current_key: str | None, context: RequestContext
     if ended:
         record_event(user, EventKind.SESSION_ENDED, context=context, count=ended, all_others=True)
     return ended
-
-
-class AntiPhishingPhraseForm(forms.Form):
-    phrase = forms.CharField(
-        max_length=64,
-        required=False,
-        label="Anti-phishing phrase",
-        help_text="Words only you know, shown in every e-mail we send. Leave empty to remove it.",
-    )
-
-    def clean_phrase(self):
-        phrase = " ".join(self.cleaned_data["phrase"].split())
-        if phrase and not phrase.isprintable():
-            raise forms.ValidationError("Use letters, digits, spaces and punctuation only.", code="invalid")
-        return phrase
 
 
 @transaction.atomic

@@ -1,21 +1,20 @@
 """Support staff's view of security state: the log read-only, sessions they may end."""
 
 from django.contrib import admin
-from django.contrib.sessions.models import Session
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from security import sessions
 from security.events import EventKind, RequestContext, record_event
 from security.models import LoginFailure, SecurityEvent, UserSession
 
 
 def _end(request, rows) -> int:
     rows = list(rows)
-    Session.objects.filter(session_key__in=[row.session_key for row in rows]).delete()
+    sessions.end(rows)
     context = RequestContext.from_request(request)
     for row in rows:
-        row.delete()
         record_event(row.user, EventKind.SESSION_ENDED, context=context, device=row.device, by_staff=True)
     return len(rows)
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from security.models import EventKind
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -61,3 +63,33 @@ class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
+
+
+class EventFilterForm(forms.Form):
+    """The security log's filters: kind and a date range (inclusive), all optional."""
+
+    kind = forms.ChoiceField(choices=[("", "All events"), *EventKind.choices], required=False)
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
+        return data
+
+
+class AntiPhishingPhraseForm(forms.Form):
+    phrase = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Anti-phishing phrase",
+        help_text="Words only you know, shown in every e-mail we send. Leave empty to remove it.",
+    )
+
+    def clean_phrase(self):
+        phrase = " ".join(self.cleaned_data["phrase"].split())
+        if phrase and not phrase.isprintable():
+            raise forms.ValidationError("Use letters, digits, spaces and punctuation only.", code="invalid")
+        return phrase

@@ -74,9 +74,15 @@ def end_sessions(user, *, keep_session_key: str | None = None) -> int:
     rows = UserSession.objects.filter(user=user)
     if keep_session_key:
         rows = rows.exclude(session_key=keep_session_key)
-    keys = list(rows.values_list("session_key", flat=True))
+    return end(rows)
+
+
+def end(rows) -> int:
+    """End these recorded sessions: the Django session goes with its row, so the browser is signed
+    out on its next request. Returns how many ended."""
+    keys = [row.session_key for row in rows]
     Session.objects.filter(session_key__in=keys).delete()
-    rows.delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
 
 

@@ -13,13 +13,14 @@ from permissions.checks import shop_view
 from permissions.registry import Grant
 from security import activity
 from security.events import RequestContext
+from security.forms import AntiPhishingPhraseForm, EventFilterForm
 from security.login_protection import FreezeLinkInvalid, alert_for_freeze_token
 
 EVENTS_PER_PAGE = 25
 
 
 def _log_page(request, events, *, title: str, shop=None):
-    form = activity.EventFilterForm(request.GET or None)
+    form = EventFilterForm(request.GET or None)
     status = 200
     if form.is_bound and not form.is_valid():
         status, events = 400, events.none()
@@ -78,7 +79,7 @@ def end_other_sessions(request):
 @require_POST
 @login_required
 def anti_phishing_phrase(request):
-    form = activity.AntiPhishingPhraseForm(request.POST)
+    form = AntiPhishingPhraseForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("phrase", []):
             messages.error(request, error)
