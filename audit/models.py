@@ -1,0 +1,111 @@
+"""The security log (SPEC §9): one append-only table, and the one enum of what it records."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class EventKind(models.TextChoices):
+    """Every kind of security event, named scope:resource:action so that they sort and filter well.
+
+    Kinds live here in code only: the column takes any of them without a migration, and
+    record_event() refuses anything else.
+    """
+
+    # Signing in and out.
+    LOGIN_PASSWORD_ACCEPTED = "account:login:password_accepted", "Password accepted, second step due"
+    LOGIN_SUCCESS = "account:login:success", "Signed in"
+    LOGIN_FAILURE = "account:login:failure", "Sign-in failed"
+    LOGIN_LOCKED = "account:login:locked", "Sign-in refused by the lockout"
+    LOGOUT = "account:logout", "Signed out"
+    NEW_SIGN_IN_ALERT = "account:login:new_device", "Sign-in from a new device or network"
+    SESSION_ENDED = "account:session:ended", "Session ended"
+    # Two-step verification.
+    TWO_STEP_SUCCESS = "account:two_step:success", "Second step passed"
+    TWO_STEP_FAILURE = "account:two_step:failure", "Second step failed"
+    TWO_STEP_ENABLED = "account:two_step:enabled", "Two-step verification turned on"
+    TWO_STEP_DISABLED = "account:two_step:disabled", "Two-step verification turned off"
+    TWO_STEP_METHOD_PREFERRED = "account:two_step:method_preferred", "Preferred second-step method changed"
+    TWO_STEP_RESET = "account:two_step:reset", "Two-step verification reset by someone else"
+    RECOVERY_CODES_REGENERATED = "account:recovery_codes:regenerated", "Recovery codes regenerated"
+    RECOVERY_CODE_USED = "account:recovery_codes:used", "Recovery code used"
+    # Passwords and account details.
+    PASSWORD_CHANGED = "account:password:changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "account:password:reset_requested", "Password reset requested"
+    PASSWORD_RESET = "account:password:reset", "Password reset"
+    EMAIL_CHANGED = "account:email:changed", "E-mail address changed"
+    ANTI_PHISHING_PHRASE_CHANGED = "account:anti_phishing:changed", "Anti-phishing phrase changed"
+    # Freezing (SPEC §8).
+    ACCOUNT_FROZEN = "account:frozen", "Account frozen"
+    ACCOUNT_UNFROZEN = "account:unfrozen", "Account unfrozen"
+    # Shops and their members (SPEC §5).
+    SHOP_CREATED = "shop:created", "Shop created"
+    MEMBER_ADDED = "shop:member:added", "Member added"
+    MEMBER_CHANGED = "shop:member:changed", "Member changed"
+    MEMBER_SUSPENDED = "shop:member:suspended", "Member suspended"
+    MEMBER_REMOVED = "shop:member:removed", "Member removed"
+    SHOP_TWO_STEP_REQUIRED = "shop:two_step:required", "Two-step verification required for the shop"
+    SHOP_TWO_STEP_OPTIONAL = "shop:two_step:optional", "Two-step verification made optional"
+    # The money path (SPEC §6a).
+    PAYOUT_ACCOUNT_CHANGED = "shop:payout_account:changed", "Payout account changed"
+    # Recovery (SPEC §8).
+    RECOVERY_CASE_STEP = "recovery:case:step", "Recovery case step"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The security log is append-only.")
+
+    def delete(self):
+        raise TypeError("The security log is append-only.")
+
+
+class SecurityEvent(models.Model):
+    """One row of the append-only security log (SPEC §9)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    shop = models.ForeignKey(
+        "accounts.Shop",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    # One of EventKind's values; no `choices`, so that a new kind needs no migration.
+    kind = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created"], name="security_se_user_id_20cdf4_idx"),
+            models.Index(fields=["shop", "-created"], name="security_se_shop_id_7e4bf7_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.user_id} {self.created:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The security log is append-only.")
+
+    def get_kind_display(self) -> str:
+        try:
+            return EventKind(self.kind).label
+        except ValueError:
+            return self.kind
