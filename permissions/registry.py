@@ -1,8 +1,9 @@
-"""The one registry of modules, grants and roles (SPEC §5).
+"""The one registry of modules, actions, grants and roles (SPEC §5), as plain data.
 
 Everything that decides or shows what a member may do reads this module: the membership check, DRF
-permission classes, menus, the "what this role can do" text, the admin and the tests. Nothing else
-spells a role's powers.
+permission classes, menus, the "what this role can do" text, the live preview of an invitation, the
+admin and the tests. Nothing else spells a role's powers. Roles list their grants one by one: a new
+grant reaches nobody until a role names it.
 """
 
 from dataclasses import dataclass
@@ -28,33 +29,151 @@ class Grant(StrEnum):
     STORE_SENSITIVE = "store.sensitive"
 
 
+class SecondStep(StrEnum):
+    """What an action asks of the second step besides the grant (SPEC §6, §6a)."""
+
+    NONE = "none"
+    # The app or a recovery code within the last STEP_UP_MAX_AGE (10 minutes).
+    FRESH = "fresh"
+    # A code from the app or a recovery code given with the request, approving this one action.
+    BOUND = "bound"
+
+
 @dataclass(frozen=True)
-class Module:
-    """A section of a shop: its URL segment, its menu label and the grant that opens it."""
+class Action:
+    """Something a member does in a shop: the grant it needs and what it asks of the second step."""
+
+    key: str
+    label: str
+    grant: Grant
+    second_step: SecondStep = SecondStep.NONE
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of a shop: its URL segment, its menu label, the grant that opens it and its actions.
+
+    Modules are the areas with seller data (SPEC §5's module column); User Management is an area of
+    its own, opened by users.manage.
+    """
 
     slug: str
     label: str
     view_grant: Grant
     description: str
+    actions: tuple[Action, ...] = ()
+
+    def actions_for(self, grants: frozenset[Grant]) -> list[Action]:
+        return [action for action in self.actions if action.grant in grants]
 
 
-MODULES: tuple[Module, ...] = (
-    Module("products", "Products", Grant.PRODUCTS_VIEW, "Create, edit, activate and delist products."),
-    Module("orders", "Orders", Grant.ORDERS_VIEW, "Arrange delivery, returns and refunds."),
-    Module("finance", "Finance", Grant.FINANCE_VIEW, "Bill details and CSV export."),
-    Module("marketing", "Marketing", Grant.MARKETING_VIEW, "Create, change and end campaigns."),
-    Module(
+MODULES: tuple[Area, ...] = (
+    Area(
+        "products",
+        "Products",
+        Grant.PRODUCTS_VIEW,
+        "Create, edit, activate and delist products.",
+        (
+            Action("products.create", "Create products", Grant.PRODUCTS_MANAGE),
+            Action("products.edit", "Edit products", Grant.PRODUCTS_MANAGE),
+            Action("products.activate", "Activate products", Grant.PRODUCTS_MANAGE),
+            Action("products.delist", "Delist products", Grant.PRODUCTS_MANAGE),
+        ),
+    ),
+    Area(
+        "orders",
+        "Orders",
+        Grant.ORDERS_VIEW,
+        "Arrange delivery, returns and refunds.",
+        (
+            Action("orders.ship", "Arrange delivery", Grant.ORDERS_MANAGE),
+            Action("orders.cancel", "Cancel orders", Grant.ORDERS_MANAGE),
+            Action("orders.refund", "Handle returns and refunds", Grant.ORDERS_MANAGE),
+        ),
+    ),
+    Area(
+        "finance",
+        "Finance",
+        Grant.FINANCE_VIEW,
+        "Balance, bill details and CSV export.",
+        (
+            Action("finance.export", "Export bills as CSV", Grant.FINANCE_EXPORT),
+            Action(
+                "finance.payout_account.change",
+                "Change the payout account",
+                Grant.STORE_SENSITIVE,
+                SecondStep.BOUND,
+            ),
+            Action("finance.withdraw", "Withdraw the balance", Grant.STORE_SENSITIVE, SecondStep.BOUND),
+        ),
+    ),
+    Area(
+        "marketing",
+        "Marketing",
+        Grant.MARKETING_VIEW,
+        "Create, change and end campaigns.",
+        (
+            Action("marketing.create", "Create campaigns", Grant.MARKETING_MANAGE),
+            Action("marketing.change", "Change campaigns", Grant.MARKETING_MANAGE),
+            Action("marketing.end", "End campaigns", Grant.MARKETING_MANAGE),
+        ),
+    ),
+    Area(
         "affiliate",
         "Affiliate",
         Grant.AFFILIATE_VIEW,
         "Affiliate plans, contacting creators and their performance.",
+        (
+            Action("affiliate.create", "Create affiliate plans", Grant.AFFILIATE_MANAGE),
+            Action("affiliate.change", "Change affiliate plans", Grant.AFFILIATE_MANAGE),
+            Action("affiliate.contact", "Contact creators", Grant.AFFILIATE_MANAGE),
+        ),
     ),
-    Module("advertising", "Advertising", Grant.ADVERTISING_VIEW, "Ad plans and ad data."),
-    Module(
-        "customer-service", "Customer Service", Grant.CUSTOMER_SERVICE_VIEW, "Buyer messages and after-sales."
+    Area(
+        "advertising",
+        "Advertising",
+        Grant.ADVERTISING_VIEW,
+        "Ad plans and ad data.",
+        (
+            Action("advertising.create", "Create ad plans", Grant.ADVERTISING_MANAGE),
+            Action("advertising.change", "Change ad plans", Grant.ADVERTISING_MANAGE),
+        ),
+    ),
+    Area(
+        "customer-service",
+        "Customer Service",
+        Grant.CUSTOMER_SERVICE_VIEW,
+        "Buyer messages and after-sales.",
+        (
+            Action("customer_service.open", "Open conversations with buyers", Grant.CUSTOMER_SERVICE_REPLY),
+            Action("customer_service.reply", "Reply to buyers", Grant.CUSTOMER_SERVICE_REPLY),
+        ),
     ),
 )
 MODULES_BY_SLUG = {module.slug: module for module in MODULES}
+
+USER_MANAGEMENT = Area(
+    "users",
+    "User Management",
+    Grant.USERS_MANAGE,
+    "Add sub-accounts, assign their roles, suspend and remove them.",
+    (
+        Action("users.invite", "Invite members", Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.change", "Change members' roles", Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.suspend", "Suspend and reactivate members", Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.remove", "Remove members", Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action(
+            "users.reset_two_step",
+            "Reset a member's two-step verification",
+            Grant.USERS_MANAGE,
+            SecondStep.FRESH,
+        ),
+        Action("users.settings", "Change the shop's member settings", Grant.USERS_MANAGE, SecondStep.FRESH),
+    ),
+)
+
+AREAS: tuple[Area, ...] = (*MODULES, USER_MANAGEMENT)
+ACTIONS: dict[str, Action] = {action.key: action for area in AREAS for action in area.actions}
 
 
 @dataclass(frozen=True)
@@ -65,43 +184,72 @@ class Role:
 
     @property
     def summary(self) -> str:
-        """What this role can do, in the words the menus use."""
-        modules = [m.label for m in MODULES if m.view_grant in self.grants]
-        extras = []
-        if Grant.USERS_MANAGE in self.grants:
-            extras.append("User Management")
-        if Grant.STORE_SENSITIVE in self.grants:
-            extras.append("payout account and withdrawals")
-        return ", ".join(modules + extras)
+        """The areas this role opens, in the words the menus use."""
+        return ", ".join(area.label for area in areas_for(self.grants))
 
-
-def _module_grants(*prefixes: str) -> frozenset[Grant]:
-    return frozenset(g for g in Grant if g.value.split(".")[0] in prefixes)
-
-
-_EVERY_MODULE = _module_grants(
-    "products", "orders", "finance", "marketing", "affiliate", "advertising", "customer_service"
-)
 
 OWNER = "owner"
 
-# The owner role is never stored on a membership: it belongs to whoever Shop.owner names.
 ROLES: dict[str, Role] = {
     role.name: role
     for role in (
+        # Never stored on a membership: it belongs to whoever Shop.owner names, and holds every grant.
         Role(OWNER, "Owner", frozenset(Grant)),
-        Role("main_admin", "Main admin", _EVERY_MODULE),
-        Role("affiliate_manager", "Affiliate manager", _module_grants("affiliate")),
-        Role("finance_specialist", "Finance specialist", _module_grants("finance")),
-        Role("advertising_manager", "Advertising manager", _module_grants("advertising")),
-        Role("marketing_specialist", "Marketing specialist", _module_grants("marketing")),
+        Role(
+            "main_admin",
+            "Main admin",
+            frozenset(
+                {
+                    Grant.PRODUCTS_VIEW,
+                    Grant.PRODUCTS_MANAGE,
+                    Grant.ORDERS_VIEW,
+                    Grant.ORDERS_MANAGE,
+                    Grant.FINANCE_VIEW,
+                    Grant.FINANCE_EXPORT,
+                    Grant.MARKETING_VIEW,
+                    Grant.MARKETING_MANAGE,
+                    Grant.AFFILIATE_VIEW,
+                    Grant.AFFILIATE_MANAGE,
+                    Grant.ADVERTISING_VIEW,
+                    Grant.ADVERTISING_MANAGE,
+                    Grant.CUSTOMER_SERVICE_VIEW,
+                    Grant.CUSTOMER_SERVICE_REPLY,
+                }
+            ),
+        ),
+        Role(
+            "affiliate_manager",
+            "Affiliate manager",
+            frozenset({Grant.AFFILIATE_VIEW, Grant.AFFILIATE_MANAGE}),
+        ),
+        Role(
+            "finance_specialist", "Finance specialist", frozenset({Grant.FINANCE_VIEW, Grant.FINANCE_EXPORT})
+        ),
+        Role(
+            "advertising_manager",
+            "Advertising manager",
+            frozenset({Grant.ADVERTISING_VIEW, Grant.ADVERTISING_MANAGE}),
+        ),
+        Role(
+            "marketing_specialist",
+            "Marketing specialist",
+            frozenset({Grant.MARKETING_VIEW, Grant.MARKETING_MANAGE}),
+        ),
         Role(
             "customer_service_agent",
             "Customer service agent",
-            _module_grants("customer_service") | {Grant.ORDERS_VIEW},
+            frozenset({Grant.CUSTOMER_SERVICE_VIEW, Grant.CUSTOMER_SERVICE_REPLY, Grant.ORDERS_VIEW}),
         ),
-        Role("order_fulfilment_specialist", "Order fulfilment specialist", _module_grants("orders")),
-        Role("product_management_specialist", "Product management specialist", _module_grants("products")),
+        Role(
+            "order_fulfilment_specialist",
+            "Order fulfilment specialist",
+            frozenset({Grant.ORDERS_VIEW, Grant.ORDERS_MANAGE}),
+        ),
+        Role(
+            "product_management_specialist",
+            "Product management specialist",
+            frozenset({Grant.PRODUCTS_VIEW, Grant.PRODUCTS_MANAGE}),
+        ),
     )
 }
 ASSIGNABLE_ROLES: tuple[str, ...] = tuple(name for name in ROLES if name != OWNER)
@@ -122,6 +270,16 @@ def grants_for(roles, *, is_owner: bool = False) -> frozenset[Grant]:
     return granted
 
 
-def modules_for(grants: frozenset[Grant]) -> list[Module]:
+def modules_for(grants: frozenset[Grant]) -> list[Area]:
     """The modules whose pages these grants open, in menu order."""
     return [module for module in MODULES if module.view_grant in grants]
+
+
+def areas_for(grants: frozenset[Grant]) -> list[Area]:
+    """Every area (modules, then User Management) these grants open."""
+    return [area for area in AREAS if area.view_grant in grants]
+
+
+def action_allowed(grants: frozenset[Grant], key: str) -> bool:
+    """Whether these grants allow the action named `key` (KeyError for an unknown action)."""
+    return ACTIONS[key].grant in grants
