@@ -1,10 +1,16 @@
 from django import forms
 
 
-class LoginForm(forms.Form):
-    email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+class AntiPhishingPhraseForm(forms.Form):
+    phrase = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Anti-phishing phrase",
+        help_text="Words only you know, shown in every e-mail we send. Leave empty to remove it.",
     )
-    password = forms.CharField(
-        max_length=4096, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
+
+    def clean_phrase(self):
+        phrase = " ".join(self.cleaned_data["phrase"].split())
+        if phrase and not phrase.isprintable():
+            raise forms.ValidationError("Use letters, digits, spaces and punctuation only.", code="invalid")
+        return phrase

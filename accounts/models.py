@@ -30,9 +30,31 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class TwoStepMethod(models.TextChoices):
+class SecondStepMethod(models.TextChoices):
+    """The ways to pass a second step; the API uses these values (SPEC §10)."""
+
     TOTP = "totp", "Authenticator app"
     EMAIL = "email", "E-mail code"
+    RECOVERY_CODE = "recovery_code", "Recovery code"
+
+
+# What a person may pick as their usual second step: recovery codes are for emergencies only.
+PREFERABLE_METHODS = [
+    (SecondStepMethod.TOTP.value, SecondStepMethod.TOTP.label),
+    (SecondStepMethod.EMAIL.value, SecondStepMethod.EMAIL.label),
+]
+
+
+class FreezeScope(models.TextChoices):
+    """How far a freeze reaches (SPEC §8).
+
+    FULL blocks every device ("This wasn't me", the owner's own freeze, staff, a confirmed case).
+    UNPROVEN comes from a recovery request, which carries no proof: it holds money moves and ends the
+    sessions, but a device that completed full sign-ins well before the request may still sign in.
+    """
+
+    FULL = "full", "Every device blocked"
+    UNPROVEN = "unproven", "Money held; established devices may sign in"
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -46,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Support staff: may sign in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
     preferred_two_step_method = models.CharField(
-        max_length=16, choices=TwoStepMethod.choices, default=TwoStepMethod.TOTP
+        max_length=16, choices=PREFERABLE_METHODS, default=SecondStepMethod.TOTP
     )
     anti_phishing_phrase = models.CharField(
         max_length=64,
@@ -59,6 +81,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Set while the account is frozen for recovery: sign-ins and payouts are refused.",
     )
     frozen_reason = models.CharField(max_length=200, blank=True)
+    freeze_scope = models.CharField(max_length=16, choices=FreezeScope.choices, blank=True)
     # The account-wide throttle on second-step codes: it spans devices and sessions, so neither a new
     # session nor switching between app, e-mail and recovery codes resets it.
     two_step_failures = models.PositiveIntegerField(default=0)
@@ -81,6 +104,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    @property
+    def is_fully_frozen(self) -> bool:
+        return self.frozen_at is not None and self.freeze_scope != FreezeScope.UNPROVEN
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email

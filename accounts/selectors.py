@@ -1,9 +1,21 @@
-"""Reads for accounts and shops, shared by pages, the API and the admin."""
+"""Reads for people, shops and memberships, shared by pages, the API, the admin and the apps above."""
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, MembershipStatus
+
+
+def _confirmed_app(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True)
+
+
+def two_step_enabled(user) -> bool:
+    """Two-step verification is on once an authenticator app has been confirmed (SPEC §6).
+
+    `user` may be a user or a user's id.
+    """
+    return _confirmed_app(user).exists()
 
 
 def active_membership(user, shop_slug: str) -> Membership | None:
@@ -28,17 +40,21 @@ def memberships_of(user):
     )
 
 
+def shops_requiring_two_step(user) -> list[str]:
+    """Names of the user's shops that require two-step verification of every member."""
+    return list(memberships_of(user).filter(shop__require_two_step=True).values_list("shop__name", flat=True))
+
+
 def members_of(shop):
     """Everyone in the shop, owner first, each with `has_two_step` (a confirmed authenticator app).
 
     One query whatever the number of members: the 2SV check is a subquery, not a call per row.
     """
-    confirmed_app = TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)
     return (
         Membership.objects.filter(shop=shop)
         .select_related("user", "shop")
         .annotate(
-            has_two_step=Exists(confirmed_app),
+            has_two_step=Exists(_confirmed_app(OuterRef("user_id"))),
             owner_first=Case(
                 When(user_id=shop.owner_id, then=Value(0)), default=Value(1), output_field=IntegerField()
             ),

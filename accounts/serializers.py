@@ -3,16 +3,6 @@ from rest_framework import serializers
 from permissions.registry import ROLES
 
 
-class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
-
-
-class LoginResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["ok", "2sv_required"])
-    methods = serializers.ListField(child=serializers.CharField())
-
-
 class ShopMembershipSerializer(serializers.Serializer):
     slug = serializers.CharField(source="shop.slug")
     name = serializers.CharField(source="shop.name")

@@ -1,137 +1,20 @@
-"""Writes for accounts and shops: signing in and out, creating shops and memberships."""
+"""Writes for people, shops and memberships. Each one validates, writes and records its security
+event in one transaction; pages, the API, commands and the apps above call these, never the ORM."""
 
-from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth import login as django_login
-from django.contrib.auth import logout as django_logout
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Membership, MembershipStatus, Shop
-from notifications.email import send_email
+from audit.events import EventKind, RequestContext, record_event
 from permissions.registry import ASSIGNABLE_ROLES
-from security import login_protection, sessions, two_step
-from security.events import EventKind, RequestContext, record_event
 
-User = get_user_model()
-
-
-class LoginRefused(Exception):
-    """A sign-in that must not go ahead; `code` is the API's machine-readable reason.
-
-    `retry_after` (seconds) is set when the lockout refused it: callers answer 429 with Retry-After.
-    """
-
-    def __init__(self, code: str, message: str, retry_after: int | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.retry_after = retry_after
-
-    @property
-    def http_status(self) -> int:
-        if self.retry_after is not None:
-            return 429
-        return 403 if self.code == "account_frozen" else 400
-
-    def add_headers(self, response):
-        if self.retry_after is not None:
-            response["Retry-After"] = str(self.retry_after)
-        return response
+OWNER_NOT_REMOVABLE = "The shop owner cannot be removed from their shop."
+OWNER_PROTECTED = "The shop owner's roles and status cannot be changed: the owner holds every grant."
 
 
-GENERIC_LOGIN_ERROR = "That e-mail and password do not match an account. Check both and try again."
-FROZEN_MESSAGE = (
-    "This account is frozen while its recovery is reviewed. Sign-ins and payouts are paused; "
-    "follow the instructions in the e-mail we sent to your contact address."
-)
-LOCKED_MESSAGE = "Too many failed sign-ins. Wait {minutes} before trying again, or reset your password."
-
-
-def check_credentials(request, email: str, password: str, context: RequestContext):
-    """The user these credentials belong to, or LoginRefused with one generic message.
-
-    The attempt counts as a failed sign-in until sign_in() starts the user's session.
-    """
-    email = (email or "").strip()
-    try:
-        # Before the password is even looked at, so a locked account cannot be probed further.
-        attempt = login_protection.begin_attempt(email, context.ip)
-    except login_protection.LoginLocked as locked:
-        known = User.objects.filter(email__iexact=email).first()
-        record_event(known, EventKind.LOGIN_LOCKED, context=context, email=email[:254])
-        minutes = max(1, -(-locked.retry_after // 60))
-        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-        raise LoginRefused("throttled", LOCKED_MESSAGE.format(minutes=wait), locked.retry_after) from None
-    # Django's ModelBackend hashes the password against a dummy for unknown e-mails, so a wrong
-    # e-mail costs the same time as a wrong password.
-    user = authenticate(request, email=email, password=password or "")
-    if user is None:
-        known = User.objects.filter(email__iexact=email).first()
-        record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
-        login_protection.attempt_failed(attempt)
-        raise LoginRefused("invalid_credentials", GENERIC_LOGIN_ERROR)
-    if user.is_frozen:
-        login_protection.attempt_succeeded(attempt)
-        record_event(user, EventKind.LOGIN_FAILURE, context=context, reason="frozen")
-        raise LoginRefused("account_frozen", FROZEN_MESSAGE)
-    # Taken back by sign_in(), in the same transaction as the session it starts: one write fewer.
-    user.login_attempt = attempt
-    return user
-
-
-@transaction.atomic
-def sign_in(request, user, context: RequestContext) -> bool:
-    """Start a session for a user whose password passed. Returns True when a second step is due."""
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    two_step_due = two_step.is_enabled(user)
-    if two_step_due:
-        request.session[sessions.TWO_STEP_PENDING] = True
-    login_protection.attempt_succeeded(getattr(user, "login_attempt", None))
-    protected = login_protection.enabled()
-    sessions.start(request, user, context, record=protected)
-    device = sessions.describe_device(context.user_agent)
-    if protected:
-        # Compared with earlier sign-ins, so it must look before this one is recorded.
-        login_protection.alert_if_new_sign_in(user, context, device=device)
-    record_event(user, EventKind.LOGIN_SUCCESS, context=context, two_step_due=two_step_due, device=device)
-    return two_step_due
-
-
-def sign_out(request, context: RequestContext) -> None:
-    user = request.user if request.user.is_authenticated else None
-    session_key = request.session.session_key
-    if user is not None:
-        record_event(user, EventKind.LOGOUT, context=context)
-    django_logout(request)
-    sessions.forget(session_key)
-
-
-@transaction.atomic
-def freeze_account(user, *, reason: str, context: RequestContext) -> bool:
-    """Freeze the account: sign-ins and payouts refused, every session ended, ACCOUNT_FROZEN logged.
-
-    Returns False (and changes nothing) when it was already frozen. The person is e-mailed how
-    recovery works once this commits; the recovery app opens its case from this same point.
-    """
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_frozen:
-        return False
-    user.frozen_at = timezone.now()
-    user.frozen_reason = reason[:200]
-    user.save(update_fields=["frozen_at", "frozen_reason"])
-    ended = sessions.end_sessions(user)
-    record_event(user, EventKind.ACCOUNT_FROZEN, context=context, reason=reason[:200], sessions_ended=ended)
-    send_email(user, "account_frozen", {"reason": reason, "frozen_at": user.frozen_at})
-    return True
-
-
-@transaction.atomic
-def create_shop(*, owner, name: str, slug: str) -> Shop:
-    """A shop and its owner's membership, together."""
-    shop = Shop.objects.create(owner=owner, name=name, slug=slug)
-    Membership.objects.create(user=owner, shop=shop, roles=[])
-    return shop
+def _actor(by) -> str:
+    """Who made a change, as the log shows it: a person's e-mail, or "system" for commands."""
+    return getattr(by, "email", None) or "system"
 
 
 def clean_roles(roles) -> list[str]:
@@ -144,11 +27,84 @@ def clean_roles(roles) -> list[str]:
     return [name for name in ASSIGNABLE_ROLES if name in roles]
 
 
-OWNER_NOT_REMOVABLE = "The shop owner cannot be removed from their shop."
+@transaction.atomic
+def create_shop(*, owner, name: str, slug: str, context: RequestContext | None = None) -> Shop:
+    """A shop and its owner's membership, together; the owner's powers come from Shop.owner."""
+    shop = Shop.objects.create(owner=owner, name=name, slug=slug)
+    Membership.objects.create(user=owner, shop=shop, roles=[])
+    record_event(owner, EventKind.SHOP_CREATED, shop=shop, context=context, name=name, slug=slug)
+    return shop
 
 
 @transaction.atomic
-def remove_member(membership: Membership, *, by, context: RequestContext, via: str) -> None:
+def add_member(
+    *, shop: Shop, user, roles, by=None, context: RequestContext | None = None, via: str = "product"
+) -> Membership:
+    """Put a person in a shop with these roles (ValueError for unknown roles), and log it."""
+    membership = Membership.objects.create(shop=shop, user=user, roles=clean_roles(roles))
+    record_event(
+        user,
+        EventKind.MEMBER_ADDED,
+        shop=shop,
+        context=context,
+        by=_actor(by),
+        via=via,
+        roles=membership.roles,
+    )
+    return membership
+
+
+@transaction.atomic
+def change_member(
+    membership: Membership,
+    *,
+    roles=None,
+    status: str | None = None,
+    by=None,
+    context: RequestContext | None = None,
+    via: str = "product",
+) -> bool:
+    """Change a member's roles and/or status; False when nothing changed.
+
+    Raises PermissionDenied for the owner's membership and ValueError for unknown roles or status.
+    """
+    if membership.is_owner:
+        raise PermissionDenied(OWNER_PROTECTED)
+    changed = []
+    if roles is not None:
+        roles = clean_roles(roles)
+        if roles != membership.roles:
+            membership.roles = roles
+            changed.append("roles")
+    if status is not None:
+        if status not in MembershipStatus.values:
+            raise ValueError(f"Unknown status: {status}.")
+        if status != membership.status:
+            membership.status = status
+            changed.append("status")
+    if not changed:
+        return False
+    membership.save(update_fields=changed)
+    # Grants are cached on the instance: a changed membership answers with its new ones.
+    membership.__dict__.pop("grants", None)
+    suspended = "status" in changed and membership.status == MembershipStatus.SUSPENDED
+    record_event(
+        membership.user,
+        EventKind.MEMBER_SUSPENDED if suspended else EventKind.MEMBER_CHANGED,
+        shop=membership.shop,
+        context=context,
+        by=_actor(by),
+        via=via,
+        roles=membership.roles,
+        status=membership.status,
+    )
+    return True
+
+
+@transaction.atomic
+def remove_member(
+    membership: Membership, *, by=None, context: RequestContext | None = None, via: str = "product"
+) -> None:
     """Take a member out of their shop and log it; the owner cannot be removed (SPEC §5)."""
     if membership.is_owner:
         raise PermissionDenied(OWNER_NOT_REMOVABLE)
@@ -157,41 +113,30 @@ def remove_member(membership: Membership, *, by, context: RequestContext, via: s
         EventKind.MEMBER_REMOVED,
         shop=membership.shop,
         context=context,
-        by=by.email,
+        by=_actor(by),
         via=via,
     )
     membership.delete()
 
 
-def record_membership_saved(
-    membership: Membership, *, by, context: RequestContext, added: bool, changed_fields, via: str
-) -> None:
-    """Log a membership just added or changed: added, suspended, or changed (roles, reactivation)."""
-    if not added and not changed_fields:
-        return
-    if added:
-        kind = EventKind.MEMBER_ADDED
-    elif "status" in changed_fields and membership.status == MembershipStatus.SUSPENDED:
-        kind = EventKind.MEMBER_SUSPENDED
-    else:
-        kind = EventKind.MEMBER_CHANGED
-    record_event(
-        membership.user,
-        kind,
-        shop=membership.shop,
-        context=context,
-        by=by.email,
-        via=via,
-        roles=membership.roles,
-        status=membership.status,
-    )
+@transaction.atomic
+def set_shop_two_step_requirement(shop: Shop, *, by, required: bool, context: RequestContext) -> bool:
+    """Require (or stop requiring) two-step verification of every member; False when unchanged."""
+    if shop.require_two_step == required:
+        return False
+    shop.require_two_step = required
+    shop.save(update_fields=["require_two_step"])
+    kind = EventKind.SHOP_TWO_STEP_REQUIRED if required else EventKind.SHOP_TWO_STEP_OPTIONAL
+    record_event(by, kind, shop=shop, context=context)
+    return True
 
 
-def add_member_directly(*, shop: Shop, user, roles) -> Membership:
-    """Put an existing user in a shop (demo data and admin); invitations build on this later."""
-    membership, _ = Membership.objects.update_or_create(
-        shop=shop,
-        user=user,
-        defaults={"roles": clean_roles(roles), "status": MembershipStatus.ACTIVE},
-    )
-    return membership
+@transaction.atomic
+def set_anti_phishing_phrase(user, phrase: str, *, context: RequestContext) -> bool:
+    """Set (or clear, with "") the phrase our e-mails show; False when it did not change."""
+    if phrase == user.anti_phishing_phrase:
+        return False
+    user.anti_phishing_phrase = phrase
+    user.save(update_fields=["anti_phishing_phrase"])
+    record_event(user, EventKind.ANTI_PHISHING_PHRASE_CHANGED, context=context, set=bool(phrase))
+    return True

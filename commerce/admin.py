@@ -6,6 +6,7 @@ product's own pages and API where grants, step-up checks and the security log ap
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdminMixin
 from commerce.models import (
     AdPlan,
     AffiliatePlan,
@@ -19,19 +20,10 @@ from commerce.models import (
 )
 
 
-class ReadOnlyModuleAdmin(admin.ModelAdmin):
+class ReadOnlyModuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["shop"]
     list_select_related = ["shop"]
     search_fields = ["shop__name", "shop__slug"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Product)

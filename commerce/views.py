@@ -9,6 +9,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import render
 
+from accounts.access import membership_or_404, require_grant
 from commerce import selectors
 from commerce.models import (
     BillStatus,
@@ -18,7 +19,6 @@ from commerce.models import (
     PlanStatus,
     ProductStatus,
 )
-from permissions.checks import membership_or_404, require_grant
 from permissions.registry import MODULES_BY_SLUG, Grant
 
 PAGE_SIZE = 25

@@ -1,6 +1,6 @@
 import pytest
 
-from security.models import EventKind, SecurityEvent
+from audit.models import EventKind, SecurityEvent
 from tests.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
