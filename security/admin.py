@@ -1,44 +1,17 @@
-"""Support staff's view of security state: the log read-only, sessions they may end."""
+"""Support staff's view of security state: sessions they may end, recent failed sign-ins."""
 
 from django.contrib import admin
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.events import RequestContext
 from security import sessions
-from security.events import EventKind, RequestContext, record_event
-from security.models import LoginFailure, SecurityEvent, UserSession
+from security.models import LoginFailure, UserSession
 
 
 def _end(request, rows) -> int:
-    rows = list(rows)
-    sessions.end(rows)
-    context = RequestContext.from_request(request)
-    for row in rows:
-        record_event(row.user, EventKind.SESSION_ENDED, context=context, device=row.device, by_staff=True)
-    return len(rows)
-
-
-@admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
-    """The security log is append-only: staff read it, nobody adds, changes or deletes a row."""
-
-    list_display = ["created", "kind", "user", "shop", "ip", "user_agent"]
-    list_filter = ["kind", ("created", admin.DateFieldListFilter)]
-    search_fields = ["user__email", "shop__slug", "ip"]
-    date_hierarchy = "created"
-    list_select_related = ["user", "shop"]
-    readonly_fields = ["created", "kind", "user", "shop", "ip", "user_agent", "details"]
-    fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    return sessions.end_by_staff(rows, by=request.user, context=RequestContext.from_request(request))
 
 
 @admin.register(UserSession)

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from security.api import activity, passwords, two_step
+from security.api import activity, passwords, sign_in, two_step
 
 urlpatterns = [
+    # Signing in and out.
+    path("auth/login", sign_in.LoginView.as_view(), name="auth-login"),
+    path("auth/logout", sign_in.LogoutView.as_view(), name="auth-logout"),
     # Two-step verification.
     path("auth/verify", two_step.VerifyView.as_view(), name="auth-verify"),
     path("auth/verify/email-code", two_step.EmailCodeView.as_view(), name="auth-verify-email-code"),

@@ -1,6 +1,16 @@
 from django import forms
 
-from security.models import EventKind
+from accounts.models import PREFERABLE_METHODS
+from audit.models import EventKind
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        max_length=4096, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class CodeForm(forms.Form):
@@ -20,10 +30,7 @@ class CodeForm(forms.Form):
 
 
 class PreferredMethodForm(forms.Form):
-    method = forms.ChoiceField(
-        choices=[("totp", "Authenticator app"), ("email", "E-mail code (a fallback for signing in)")],
-        widget=forms.RadioSelect,
-    )
+    method = forms.ChoiceField(choices=PREFERABLE_METHODS, widget=forms.RadioSelect)
 
 
 class ShopTwoStepForm(forms.Form):
@@ -78,18 +85,3 @@ class EventFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
         return data
-
-
-class AntiPhishingPhraseForm(forms.Form):
-    phrase = forms.CharField(
-        max_length=64,
-        required=False,
-        label="Anti-phishing phrase",
-        help_text="Words only you know, shown in every e-mail we send. Leave empty to remove it.",
-    )
-
-    def clean_phrase(self):
-        phrase = " ".join(self.cleaned_data["phrase"].split())
-        if phrase and not phrase.isprintable():
-            raise forms.ValidationError("Use letters, digits, spaces and punctuation only.", code="invalid")
-        return phrase

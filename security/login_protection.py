@@ -1,4 +1,4 @@
-"""Login protection (SPEC §7): the lockout, and the alert about a sign-in from a new device or IP.
+"""Login protection (SPEC §7): the lockout.
 
 The lockout: 5 failures on an account or 20 from one IP in 15 minutes.
 
@@ -12,14 +12,10 @@ single query, with nothing else to configure.
 import math
 
 from django.conf import settings
-from django.core import signing
-from django.db.models import Count, Exists, Q
-from django.urls import reverse
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from notifications.email import send_email
-from security.events import RequestContext, record_event
-from security.models import EventKind, FreezeLinkUse, LoginFailure, SecurityEvent
+from security.models import LoginFailure
 
 
 class LoginLocked(Exception):
@@ -123,88 +119,3 @@ def attempt_failed(attempt: LoginFailure) -> None:
     if not attempt.pk:
         attempt.save()
     LoginFailure.objects.filter(created__lt=attempt.created - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
-
-
-# The new-sign-in alert and its "This wasn't me" link.
-
-FREEZE_LINK_SALT = "security.freeze-link"
-
-
-USED_MESSAGE = "This link was already used. If your account is frozen, follow the e-mail we sent about it."
-
-
-class FreezeLinkInvalid(Exception):
-    """A "This wasn't me" link that is forged (400), expired or already used (410); the message says which."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
-def alert_if_new_sign_in(user, context: RequestContext, *, device: str) -> SecurityEvent | None:
-    """E-mail the user when this sign-in's IP or device is not among their sign-ins of the last 30 days.
-
-    A first sign-in ever sends nothing: there is nothing yet to compare it with.
-    """
-    if not enabled():
-        return None
-    earlier = SecurityEvent.objects.filter(user=user, kind=EventKind.LOGIN_SUCCESS)
-    recent = earlier.filter(created__gte=timezone.now() - settings.NEW_SIGN_IN_LOOKBACK)
-    # One query of three EXISTS that each stop at their first row: a usual sign-in costs little.
-    ip_seen, device_seen, signed_in_before = (
-        type(user)
-        .objects.filter(pk=user.pk)
-        .values_list(
-            Exists(recent.filter(ip=context.ip)),
-            Exists(recent.filter(details__device=device)),
-            Exists(earlier),
-        )
-        .get()
-    )
-    if (ip_seen and device_seen) or not signed_in_before:
-        return None
-    alert = record_event(user, EventKind.NEW_SIGN_IN_ALERT, context=context, device=device)
-    send_email(
-        user,
-        "new_sign_in",
-        {
-            "when": alert.created,
-            "device": device,
-            "ip": context.ip or "unknown",
-            "freeze_url": settings.SITE_URL + reverse("security:freeze", args=[freeze_token(alert)]),
-        },
-    )
-    return alert
-
-
-def freeze_token(alert: SecurityEvent) -> str:
-    """The signed token of an alert's "This wasn't me" link, bound to that alert and its user."""
-    return signing.dumps({"alert": alert.pk, "user": alert.user_id}, salt=FREEZE_LINK_SALT)
-
-
-def alert_for_freeze_token(token: str) -> SecurityEvent:
-    """The unused alert a link was made for, or FreezeLinkInvalid."""
-    try:
-        data = signing.loads(
-            token, salt=FREEZE_LINK_SALT, max_age=settings.FREEZE_LINK_MAX_AGE.total_seconds()
-        )
-    except signing.SignatureExpired:
-        raise FreezeLinkInvalid(
-            "This link has expired. If you still think someone else signed in, sign in and change "
-            "your password, or start a recovery request.",
-            status=410,
-        ) from None
-    except signing.BadSignature:
-        raise FreezeLinkInvalid("This link is not valid. Check that you copied all of it.") from None
-    alert = (
-        SecurityEvent.objects.select_related("user")
-        .filter(pk=data.get("alert"), user_id=data.get("user"), kind=EventKind.NEW_SIGN_IN_ALERT)
-        .first()
-        if isinstance(data, dict)
-        else None
-    )
-    if alert is None or alert.user is None:
-        raise FreezeLinkInvalid("This link is not valid. Check that you copied all of it.")
-    if FreezeLinkUse.objects.filter(alert=alert).exists():
-        raise FreezeLinkInvalid(USED_MESSAGE, status=410)
-    return alert

@@ -1,9 +1,10 @@
 """The account gate: the one place that decides whether a signed-in session may go on (STYLE.md).
 
-In order: an expired session (absolute or idle bound) is signed out; a frozen account is signed
-out; a session that passed the password but not the second step reaches only the verify page,
-logout and the CSRF endpoint; then the session's last-seen time moves on. Pages are redirected, the API
-answers with a status and a stable code.
+Every request first has its known-device cookie read (security.account_history). Then, for a
+signed-in session, in order: an expired session (absolute or idle bound) is signed out; a frozen
+account is signed out unless this browser may still use it; a session that passed the password but
+not the second step reaches only the verify page, logout and the CSRF endpoint; then the session's
+last-seen time moves on. Pages are redirected, the API answers with a status and a stable code.
 """
 
 from django.contrib import messages
@@ -12,9 +13,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.services import FROZEN_MESSAGE
-from permissions.checks import TwoStepEnrolmentRequired
+from accounts.access import TwoStepEnrolmentRequired
 from security import sessions
+from security.account_history import device_id_from, set_device_cookie
+from security.freeze import FROZEN_MESSAGE, may_sign_in_while_frozen
 
 API_PREFIX = "/api/"
 
@@ -31,32 +33,32 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.known_device_id = device_id_from(request)
         refusal = self.check(request) if request.user.is_authenticated else None
-        return refusal or self.get_response(request)
+        response = refusal or self.get_response(request)
+        if getattr(request, "new_known_device", False):
+            set_device_cookie(response, request.known_device_id)
+        return response
 
     def check(self, request):
         user = request.user
         if sessions.expired(request):
-            session_key = request.session.session_key
-            logout(request)
-            sessions.forget(session_key)
+            self._sign_out(request)
             return _refuse(
                 request,
                 status=401,
                 code="session_expired",
                 detail="Your session ended. Please sign in again.",
-                redirect_to=reverse("accounts:login"),
+                redirect_to=reverse("security:login"),
             )
-        if user.is_frozen:
-            session_key = request.session.session_key
-            logout(request)
-            sessions.forget(session_key)
+        if user.is_frozen and not may_sign_in_while_frozen(user, request.known_device_id):
+            self._sign_out(request)
             return _refuse(
                 request,
                 status=403,
                 code="account_frozen",
                 detail=FROZEN_MESSAGE,
-                redirect_to=reverse("accounts:login"),
+                redirect_to=reverse("security:login"),
             )
         if request.session.get(sessions.TWO_STEP_PENDING) and not self._open_while_pending(request):
             return _refuse(
@@ -68,6 +70,12 @@ class AccountGateMiddleware:
             )
         sessions.touch(request)
         return None
+
+    @staticmethod
+    def _sign_out(request) -> None:
+        session_key = request.session.session_key
+        logout(request)
+        sessions.forget(session_key)
 
     def process_exception(self, request, exception):
         # A shop that requires two-step verification sends a member without it to enrolment, from
@@ -86,7 +94,7 @@ class AccountGateMiddleware:
     def _open_while_pending(request) -> bool:
         return request.path in {
             reverse("security:login-verify"),
-            reverse("accounts:logout"),
+            reverse("security:logout"),
             reverse("api:auth-verify"),
             reverse("api:auth-verify-email-code"),
             reverse("api:auth-logout"),

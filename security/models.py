@@ -5,89 +5,6 @@ from django.db import models
 from django.utils import timezone
 
 
-class EventKind(models.TextChoices):
-    """Event names as scope:resource:action, so they sort and filter well."""
-
-    LOGIN_SUCCESS = "account:login:success", "Signed in"
-    LOGIN_FAILURE = "account:login:failure", "Sign-in failed"
-    LOGIN_LOCKED = "account:login:locked", "Sign-in refused by the lockout"
-    LOGOUT = "account:logout", "Signed out"
-    TWO_STEP_SUCCESS = "account:two_step:success", "Second step passed"
-    TWO_STEP_FAILURE = "account:two_step:failure", "Second step failed"
-    TWO_STEP_ENABLED = "account:two_step:enabled", "Two-step verification turned on"
-    TWO_STEP_DISABLED = "account:two_step:disabled", "Two-step verification turned off"
-    RECOVERY_CODES_REGENERATED = "account:recovery_codes:regenerated", "Recovery codes regenerated"
-    RECOVERY_CODE_USED = "account:recovery_codes:used", "Recovery code used"
-    PASSWORD_CHANGED = "account:password:changed", "Password changed"
-    PASSWORD_RESET_REQUESTED = "account:password:reset_requested", "Password reset requested"
-    PASSWORD_RESET = "account:password:reset", "Password reset"
-    SESSION_ENDED = "account:session:ended", "Session ended"
-    NEW_SIGN_IN_ALERT = "account:login:new_device", "Sign-in from a new device or IP"
-    ACCOUNT_FROZEN = "account:frozen", "Account frozen"
-    ACCOUNT_UNFROZEN = "account:unfrozen", "Account unfrozen"
-    ANTI_PHISHING_PHRASE_CHANGED = "account:anti_phishing:changed", "Anti-phishing phrase changed"
-    MEMBER_ADDED = "shop:member:added", "Member added"
-    MEMBER_CHANGED = "shop:member:changed", "Member changed"
-    MEMBER_SUSPENDED = "shop:member:suspended", "Member suspended"
-    MEMBER_REMOVED = "shop:member:removed", "Member removed"
-    SHOP_TWO_STEP_REQUIRED = "shop:two_step:required", "Two-step verification required for the shop"
-    SHOP_TWO_STEP_OPTIONAL = "shop:two_step:optional", "Two-step verification made optional"
-    PAYOUT_ACCOUNT_CHANGED = "shop:payout_account:changed", "Payout account changed"
-    RECOVERY_CASE_STEP = "recovery:case:step", "Recovery case step"
-
-
-class SecurityEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The security log is append-only.")
-
-    def delete(self):
-        raise TypeError("The security log is append-only.")
-
-
-class SecurityEvent(models.Model):
-    """One row of the append-only security log (SPEC §9)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="security_events",
-    )
-    shop = models.ForeignKey(
-        "accounts.Shop",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="security_events",
-    )
-    kind = models.CharField(max_length=64, choices=EventKind.choices, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    created = models.DateTimeField(default=timezone.now, db_index=True)
-    details = models.JSONField(default=dict, blank=True)
-
-    objects = SecurityEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        indexes = [
-            models.Index(fields=["user", "-created"]),
-            models.Index(fields=["shop", "-created"]),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.user_id} {self.created:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The security log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The security log is append-only.")
-
-
 class UserSession(models.Model):
     """What the Account Security page shows of a signed-in session: device, IP, last seen."""
 
@@ -134,16 +51,6 @@ class PasswordHistory(models.Model):
         return f"{self.user} at {self.created:%Y-%m-%d}"
 
 
-class FreezeLinkUse(models.Model):
-    """Marks a new-sign-in alert's "This wasn't me" link as used: one row per alert, ever."""
-
-    alert = models.OneToOneField(SecurityEvent, on_delete=models.PROTECT, related_name="freeze_link_use")
-    used_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"freeze link of alert {self.alert_id} used {self.used_at:%Y-%m-%d %H:%M}"
-
-
 class RateCounter(models.Model):
     """Requests one client made in one fixed window, counted for the throttles in security/throttles.py."""
 
@@ -153,3 +60,26 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class KnownOrigin(models.Model):
+    """Where this account completed a full sign-in: a browser (its known-device cookie, hashed) or a
+    network (an IPv4 /24 or an IPv6 /48), with when it was first and last seen."""
+
+    class Kind(models.TextChoices):
+        DEVICE = "device", "Browser"
+        NETWORK = "network", "Network"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_origins")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="known_origin_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.user} first seen {self.first_seen:%Y-%m-%d}"

@@ -1,11 +1,13 @@
-"""Signed-in sessions: what the gate keeps in each, and the UserSession rows the user can see."""
+"""Signed-in sessions: what the gate keeps in each, the UserSession rows the user can see, and
+ending them (one, all others, or all: a password change, a freeze)."""
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.utils import timezone
 from user_agents import parse as parse_user_agent
 
-from security.events import RequestContext
+from audit.events import EventKind, RequestContext, record_event
 from security.models import UserSession
 
 # Keys this module keeps in request.session.
@@ -96,3 +98,39 @@ def rekey(old_key: str | None, new_key: str) -> None:
     """Follow a session whose key was rotated in place (after the second step)."""
     if old_key:
         UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+class CurrentSessionError(Exception):
+    """The session asked to end is the caller's own: that is signing out."""
+
+
+@transaction.atomic
+def end_session(user, session_id, *, current_key: str | None, context: RequestContext) -> bool:
+    """End one of the user's sessions and log it; False when the user has no such session."""
+    row = UserSession.objects.filter(user=user, pk=session_id).first()
+    if row is None:
+        return False
+    if row.session_key == current_key:
+        raise CurrentSessionError("This is the session you are using: sign out instead.")
+    end([row])
+    record_event(user, EventKind.SESSION_ENDED, context=context, device=row.device, ip=row.ip, count=1)
+    return True
+
+
+@transaction.atomic
+def end_other_sessions(user, *, current_key: str | None, context: RequestContext) -> int:
+    """End every session of the user but the current one and log it; returns how many ended."""
+    ended = end_sessions(user, keep_session_key=current_key)
+    if ended:
+        record_event(user, EventKind.SESSION_ENDED, context=context, count=ended, all_others=True)
+    return ended
+
+
+@transaction.atomic
+def end_by_staff(rows, *, by, context: RequestContext) -> int:
+    """Support staff end these sessions; each person's log says so. Returns how many ended."""
+    rows = list(rows)
+    end(rows)
+    for row in rows:
+        record_event(row.user, EventKind.SESSION_ENDED, context=context, device=row.device, by_staff=by.email)
+    return len(rows)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
-from security.events import client_ip
+from audit.events import client_ip
 from security.models import RateCounter
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

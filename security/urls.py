@@ -1,12 +1,15 @@
 from django.urls import path
 
-from security.views import activity, passwords, two_step
+from security.views import activity, passwords, sign_in, two_step
 
 app_name = "security"
 
 urlpatterns = [
+    # Signing in and out.
+    path("login/", sign_in.login_view, name="login"),
+    path("login/verify/", sign_in.login_verify, name="login-verify"),
+    path("logout/", sign_in.logout_view, name="logout"),
     # Two-step verification and the Account Security page.
-    path("login/verify/", two_step.login_verify, name="login-verify"),
     path("account/security/", two_step.account_security, name="account-security"),
     path("account/security/step-up/", two_step.step_up, name="step-up"),
     path("account/security/2sv/totp/", two_step.totp_enrol, name="totp-enrol"),
@@ -18,16 +21,12 @@ urlpatterns = [
     path("account/password/", passwords.password_change, name="password-change"),
     path("password-reset/", passwords.password_reset, name="password-reset"),
     path("password-reset/done/", passwords.password_reset_done, name="password-reset-done"),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        passwords.password_reset_confirm,
-        name="password-reset-confirm",
-    ),
-    # Sessions and the security log.
+    path("password-reset/new-password/", passwords.password_reset_confirm, name="password-reset-confirm"),
+    # Sessions, the security log and freezing.
     path("shop/<slug:slug>/security/", activity.shop_events, name="shop-events"),
     path("account/security/events/", activity.account_events, name="account-events"),
     path("account/security/sessions/<int:pk>/end/", activity.end_session, name="session-end"),
     path("account/security/sessions/end-others/", activity.end_other_sessions, name="sessions-end-others"),
     path("account/security/anti-phishing/", activity.anti_phishing_phrase, name="anti-phishing-phrase"),
-    path("account/freeze/<str:token>/", activity.freeze, name="freeze"),
+    path("account/freeze/", activity.freeze, name="freeze"),
 ]

@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 
 import pytest
@@ -10,6 +11,39 @@ from tests.factories import STRONG_PASSWORD, MembershipFactory, ShopFactory, Use
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+# Tests that need a real service say so with a marker. Without the service they skip, except in CI,
+# where .ci/run sets REQUIRE_POSTGRES / REQUIRE_REDIS and a skip would hide a broken promise: there
+# they fail. Each such test also carries a "requires" property into the JUnit report, so .ci/run can
+# check that none of them skipped.
+SERVICE_MARKERS = {
+    "postgres": ("REQUIRE_POSTGRES", "DATABASE_URL names no PostgreSQL database"),
+    "redis": ("REQUIRE_REDIS", "REDIS_URL is not set"),
+}
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "").lower() not in ("", "0", "false", "no")
+
+
+def _service_missing(marker: str) -> bool:
+    if marker == "postgres":
+        from django.conf import settings
+
+        return not settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    return not os.environ.get("REDIS_URL")
+
+
+def pytest_runtest_setup(item):
+    for marker in ("browser", "integration", *SERVICE_MARKERS):
+        if item.get_closest_marker(marker):
+            item.user_properties.append(("requires", marker))
+    for marker, (variable, reason) in SERVICE_MARKERS.items():
+        if item.get_closest_marker(marker) and _service_missing(marker):
+            if _required(variable):
+                pytest.fail(f"{reason}, and {variable} says this test may not skip.")
+            pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
@@ -116,20 +150,20 @@ def totp_code(user, steps: int = 0) -> str:
 
     import pyotp
 
-    from security import two_step
+    from security.two_step import devices
 
-    device = two_step.totp_device(user) or two_step.totp_device(user, confirmed=False)
-    return pyotp.TOTP(two_step.base32_secret(device)).at(time.time() + 30 * steps)
+    device = devices.totp_device(user) or devices.totp_device(user, confirmed=False)
+    return pyotp.TOTP(devices.base32_secret(device)).at(time.time() + 30 * steps)
 
 
 def add_totp(user):
     """Give the user a confirmed authenticator app and ten recovery codes (on `.recovery_codes`)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from security import two_step
+    from security.two_step import devices
 
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    user.recovery_codes = two_step.issue_recovery_codes(user)
+    user.recovery_codes = devices.issue_recovery_codes(user)
     return user
 
 
@@ -180,3 +214,22 @@ def shop_requiring_2sv(shop):
 def staff_user(db):
     """A superuser support agent with an authenticator app, as the admin requires."""
     return add_totp(UserFactory(email="root@support.example", is_staff=True, is_superuser=True))
+
+
+# E-mailed links: {SITE_URL}/link/#<token>, opened as a browser does (the fragment stays local).
+
+EMAIL_LINK = re.compile(r"https?://\S+?/link/#([\w-]+)")
+
+
+def email_link_tokens(body: str) -> list[str]:
+    """The tokens of the e-mailed links in a message body, in order."""
+    return EMAIL_LINK.findall(body)
+
+
+def open_email_link(client, token: str):
+    """What a browser does with an e-mailed link: load /link/, then post the fragment's token.
+
+    Returns the POST's response: a redirect to the link's token-free page, or the refusal page.
+    """
+    assert client.get("/link/").status_code == 200
+    return client.post("/link/", {"token": token})

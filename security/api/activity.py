@@ -6,11 +6,12 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from permissions.checks import ShopGrant, membership_or_404
+from accounts.access import ShopGrant, membership_or_404
+from audit.events import RequestContext
+from audit.models import EventKind, SecurityEvent
 from permissions.registry import Grant
-from security import activity
-from security.events import RequestContext
-from security.models import EventKind, SecurityEvent, UserSession
+from security import selectors, sessions
+from security.models import UserSession
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -56,7 +57,7 @@ class SessionListView(generics.ListAPIView):
     serializer_class = SessionSerializer
 
     def get_queryset(self):
-        return activity.active_sessions(self.request.user)
+        return selectors.active_sessions(self.request.user)
 
     @extend_schema(
         operation_id="account_sessions_end_others",
@@ -65,7 +66,7 @@ class SessionListView(generics.ListAPIView):
     )
     def delete(self, request):
         """End every session of the caller but this one."""
-        ended = activity.end_other_sessions(
+        ended = sessions.end_other_sessions(
             request.user,
             current_key=request.session.session_key,
             context=RequestContext.from_request(request),
@@ -78,13 +79,13 @@ class SessionDetailView(APIView):
     def delete(self, request, pk):
         """End one of the caller's sessions: it is signed out on its next request."""
         try:
-            ended = activity.end_session(
+            ended = sessions.end_session(
                 request.user,
                 pk,
                 current_key=request.session.session_key,
                 context=RequestContext.from_request(request),
             )
-        except activity.CurrentSessionError as error:
+        except sessions.CurrentSessionError as error:
             return Response(
                 {"detail": str(error), "code": "current_session"}, status=status.HTTP_409_CONFLICT
             )
@@ -102,7 +103,7 @@ class _EventListView(generics.ListAPIView):
     def get_queryset(self):
         filters = EventFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return activity.filter_events(self.events(), **filters.validated_data)
+        return selectors.filter_events(self.events(), **filters.validated_data)
 
     @extend_schema(parameters=EVENT_FILTERS)
     def get(self, request, *args, **kwargs):
@@ -113,7 +114,7 @@ class AccountEventsView(_EventListView):
     """The caller's own security log, newest first."""
 
     def events(self):
-        return activity.events_of_user(self.request.user)
+        return selectors.events_of_user(self.request.user)
 
 
 class ShopEventsView(_EventListView):
@@ -123,4 +124,4 @@ class ShopEventsView(_EventListView):
     required_grant = Grant.USERS_MANAGE
 
     def events(self):
-        return activity.events_of_shop(membership_or_404(self.request, self.kwargs["slug"]).shop)
+        return selectors.events_of_shop(membership_or_404(self.request, self.kwargs["slug"]).shop)

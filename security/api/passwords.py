@@ -10,14 +10,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from security.events import RequestContext
-from security.password_changes import (
+from audit.events import RequestContext
+from security.passwords.changes import (
     WRONG_CURRENT_PASSWORD,
     WrongCurrentPassword,
     change_password,
     user_in_reset,
 )
-from security.passwords import check_password_strength
+from security.passwords.report import check_password_strength
+from security.passwords.rules import FailureCode
 from security.throttles import PasswordChangeThrottle, PasswordCheckThrottle, PasswordReuseCheckThrottle
 
 User = get_user_model()
@@ -33,21 +34,7 @@ class PasswordCheckSerializer(serializers.Serializer):
 
 
 class FailureSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(
-        choices=[
-            "too_short",
-            "too_long",
-            "missing_letter",
-            "missing_digit",
-            "missing_symbol",
-            "sequence",
-            "birth_date",
-            "reused",
-            "common",
-            "similar",
-            "too_guessable",
-        ]
-    )
+    code = serializers.ChoiceField(choices=[code.value for code in FailureCode])
     message = serializers.CharField()
 
 
@@ -77,7 +64,7 @@ class PasswordCheckView(APIView):
         data = serializer.validated_data
         if request.user.is_authenticated:
             user = request.user
-        elif (held := user_in_reset(request.session)) is not None:
+        elif (held := user_in_reset(request._request)) is not None:
             user = held
         else:
             user = User(

@@ -8,9 +8,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from security import sessions, two_step
-from security.events import RequestContext
-from security.step_up import FreshSecondStep
+from accounts.models import SecondStepMethod
+from audit.events import RequestContext
+from security import sessions
+from security.two_step import devices, enrolment, errors
+from security.two_step.sign_in_step import send_email_code, verify_second_step
+from security.two_step.step_up import FreshSecondStep
+from security.two_step.step_up import step_up as pass_step_up
 
 
 class TwoStepConflict(exceptions.APIException):
@@ -28,9 +32,9 @@ class CodesThrottled(exceptions.Throttled):
     extra_detail_singular = extra_detail_plural = ""
 
 
-def raise_for(error: two_step.TwoStepError):
+def raise_for(error: errors.TwoStepError):
     """The API's answer to a refused second-step action: 400, 409 or 429 with a stable code."""
-    if isinstance(error, two_step.Throttled):
+    if isinstance(error, errors.Throttled):
         raise CodesThrottled(wait=error.wait, detail=error.message, code="throttled")
     if error.status == status.HTTP_409_CONFLICT:
         raise TwoStepConflict(error.message, code=error.code)
@@ -38,12 +42,12 @@ def raise_for(error: two_step.TwoStepError):
 
 
 class CodeSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=[m.value for m in two_step.Method])
+    method = serializers.ChoiceField(choices=SecondStepMethod.values)
     code = serializers.CharField(max_length=64)
 
 
 class StepUpSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=[m.value for m in two_step.STEP_UP_METHODS])
+    method = serializers.ChoiceField(choices=[m.value for m in devices.STEP_UP_METHODS])
     code = serializers.CharField(max_length=64)
 
 
@@ -73,10 +77,10 @@ class VerifyView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            two_step.verify_second_step(
+            verify_second_step(
                 request._request, data["method"], data["code"], RequestContext.from_request(request)
             )
-        except two_step.TwoStepError as error:
+        except errors.TwoStepError as error:
             raise_for(error)
         return Response({"status": "ok"})
 
@@ -88,8 +92,8 @@ class EmailCodeView(APIView):
     def post(self, request):
         _require_pending(request._request)
         try:
-            two_step.send_email_code(request.user, RequestContext.from_request(request))
-        except two_step.TwoStepError as error:
+            send_email_code(request.user, RequestContext.from_request(request))
+        except errors.TwoStepError as error:
             raise_for(error)
         return Response({"status": "sent"}, status=status.HTTP_202_ACCEPTED)
 
@@ -104,10 +108,8 @@ class StepUpView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            two_step.step_up(
-                request._request, data["method"], data["code"], RequestContext.from_request(request)
-            )
-        except two_step.TwoStepError as error:
+            pass_step_up(request._request, data["method"], data["code"], RequestContext.from_request(request))
+        except errors.TwoStepError as error:
             raise_for(error)
         return Response({"status": "ok"})
 
@@ -130,21 +132,21 @@ class TotpView(APIView):
     )
     def post(self, request):
         try:
-            device = two_step.pending_totp_device(request.user, restart=True)
-        except two_step.TwoStepError as error:
+            device = enrolment.pending_totp_device(request.user, restart=True)
+        except errors.TwoStepError as error:
             raise_for(error)
         return Response(
-            {"otpauth_uri": two_step.otpauth_uri(device), "secret": two_step.base32_secret(device)},
+            {"otpauth_uri": devices.otpauth_uri(device), "secret": devices.base32_secret(device)},
             status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         try:
-            two_step.disable(request.user, RequestContext.from_request(request))
-        except two_step.TwoStepError as error:
+            enrolment.disable(request.user, RequestContext.from_request(request))
+        except errors.TwoStepError as error:
             raise_for(error)
-        two_step.forget_verification(request._request)
+        enrolment.forget_verification(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -157,10 +159,10 @@ class TotpConfirmView(APIView):
         serializer = ConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            codes = two_step.confirm_totp(
+            codes = enrolment.confirm_totp(
                 request._request, serializer.validated_data["code"], RequestContext.from_request(request)
             )
-        except two_step.TwoStepError as error:
+        except errors.TwoStepError as error:
             raise_for(error)
         return Response({"recovery_codes": codes}, headers={"Cache-Control": "no-store"})
 
@@ -173,7 +175,7 @@ class RecoveryCodesView(APIView):
     @extend_schema(request=None, responses={200: RecoveryCodesResponse})
     def post(self, request):
         try:
-            codes = two_step.regenerate_recovery_codes(request.user, RequestContext.from_request(request))
-        except two_step.TwoStepError as error:
+            codes = enrolment.regenerate_recovery_codes(request.user, RequestContext.from_request(request))
+        except errors.TwoStepError as error:
             raise_for(error)
         return Response({"recovery_codes": codes}, headers={"Cache-Control": "no-store"})

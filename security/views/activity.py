@@ -9,12 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from permissions.checks import shop_view
+from accounts.access import shop_view
+from accounts.forms import AntiPhishingPhraseForm
+from accounts.services import set_anti_phishing_phrase
+from audit.events import RequestContext
+from notifications import links
 from permissions.registry import Grant
-from security import activity
-from security.events import RequestContext
-from security.forms import AntiPhishingPhraseForm, EventFilterForm
-from security.login_protection import FreezeLinkInvalid, alert_for_freeze_token
+from security import selectors, sessions
+from security.forms import EventFilterForm
+from security.freeze import FREEZE_LINK_PURPOSE, freeze_from_link
 
 EVENTS_PER_PAGE = 25
 
@@ -25,7 +28,7 @@ def _log_page(request, events, *, title: str, shop=None):
     if form.is_bound and not form.is_valid():
         status, events = 400, events.none()
     elif form.is_bound:
-        events = activity.filter_events(events, **form.cleaned_data)
+        events = selectors.filter_events(events, **form.cleaned_data)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     filters = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {"title": title, "form": form, "page": page, "filters": urlencode(filters), "show_user": shop}
@@ -35,7 +38,7 @@ def _log_page(request, events, *, title: str, shop=None):
 @require_GET
 @login_required
 def account_events(request):
-    return _log_page(request, activity.events_of_user(request.user), title="Your security log")
+    return _log_page(request, selectors.events_of_user(request.user), title="Your security log")
 
 
 @require_GET
@@ -43,20 +46,20 @@ def account_events(request):
 @shop_view(Grant.USERS_MANAGE)
 def shop_events(request, slug):
     shop = request.membership.shop
-    return _log_page(request, activity.events_of_shop(shop), title=f"Security log of {shop.name}", shop=shop)
+    return _log_page(request, selectors.events_of_shop(shop), title=f"Security log of {shop.name}", shop=shop)
 
 
 @require_POST
 @login_required
 def end_session(request, pk):
     try:
-        ended = activity.end_session(
+        ended = sessions.end_session(
             request.user,
             pk,
             current_key=request.session.session_key,
             context=RequestContext.from_request(request),
         )
-    except activity.CurrentSessionError as error:
+    except sessions.CurrentSessionError as error:
         messages.error(request, str(error))
     else:
         if ended:
@@ -69,7 +72,7 @@ def end_session(request, pk):
 @require_POST
 @login_required
 def end_other_sessions(request):
-    ended = activity.end_other_sessions(
+    ended = sessions.end_other_sessions(
         request.user, current_key=request.session.session_key, context=RequestContext.from_request(request)
     )
     messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
@@ -85,7 +88,7 @@ def anti_phishing_phrase(request):
             messages.error(request, error)
         return redirect("security:account-security")
     phrase = form.cleaned_data["phrase"]
-    if activity.set_anti_phishing_phrase(request.user, phrase, context=RequestContext.from_request(request)):
+    if set_anti_phishing_phrase(request.user, phrase, context=RequestContext.from_request(request)):
         messages.success(
             request, "Anti-phishing phrase saved." if phrase else "Anti-phishing phrase removed."
         )
@@ -94,13 +97,15 @@ def anti_phishing_phrase(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def freeze(request, token):
-    """GET only asks (mail scanners follow links); the button's POST freezes."""
+def freeze(request):
+    """The page a "This wasn't me" link opens: GET asks (mail scanners follow links), POST freezes."""
     try:
-        alert = alert_for_freeze_token(token)
+        link = links.held(request, FREEZE_LINK_PURPOSE)
         if request.method == "POST":
-            activity.use_freeze_link(token, context=RequestContext.from_request(request))
+            freeze_from_link(link, context=RequestContext.from_request(request))
             return render(request, "security/freeze_done.html")
-    except FreezeLinkInvalid as error:
-        return render(request, "security/freeze_invalid.html", {"reason": str(error)}, status=error.status)
-    return render(request, "security/freeze_confirm.html", {"alert": alert})
+    except links.LinkInvalid as invalid:
+        return render(
+            request, "security/freeze_invalid.html", {"reason": invalid.message}, status=invalid.status
+        )
+    return render(request, "security/freeze_confirm.html", {"link": link})

@@ -9,13 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from security import password_changes
-from security.events import RequestContext
+from audit.events import RequestContext
+from notifications import links
 from security.forms import NewPasswordForm, PasswordChangeForm, PasswordResetRequestForm
+from security.passwords import changes as password_changes
 from security.throttles import PasswordChangeThrottle, PasswordResetRequestThrottle
-
-# What stands in the address bar for the token once the session holds it.
-RESET_URL_TOKEN = "set-password"
 
 
 def _too_many(request, template, form, throttle):
@@ -82,13 +80,9 @@ def password_reset_done(request):
 @sensitive_post_parameters("new_password", "new_password_again")
 @csrf_protect
 @never_cache
-def password_reset_confirm(request, uidb64, token):
-    if token != RESET_URL_TOKEN:
-        if password_changes.user_for_reset(uidb64, token) is None:
-            return render(request, "security/password_reset_invalid.html", status=400)
-        password_changes.hold_reset_link(request.session, uidb64, token)
-        return redirect("security:password-reset-confirm", uidb64=uidb64, token=RESET_URL_TOKEN)
-    user = password_changes.user_in_reset(request.session, uidb64)
+def password_reset_confirm(request):
+    """The page a reset link opens, once the link's token has been traded for the session."""
+    user = password_changes.user_in_reset(request)
     if user is None:
         return render(request, "security/password_reset_invalid.html", status=400)
     form = NewPasswordForm(request.POST if request.method == "POST" else None)
@@ -97,21 +91,27 @@ def password_reset_confirm(request, uidb64, token):
         if form.is_valid():
             try:
                 password_changes.reset_password(
-                    user,
+                    request,
                     new_password=form.cleaned_data["new_password"],
                     context=RequestContext.from_request(request),
                 )
             except ValidationError as refusal:
                 form.add_error("new_password", refusal)
+            except links.LinkInvalid as invalid:
+                return render(
+                    request,
+                    "security/password_reset_invalid.html",
+                    {"reason": invalid.message},
+                    status=invalid.status,
+                )
             else:
                 # Nobody is signed in by a reset: the next sign-in asks for the second step as usual.
                 if request.user.is_authenticated:
                     logout(request)
-                password_changes.release_reset_link(request.session)
                 messages.success(
                     request, "Your password has been reset and every session has ended. Sign in with it now."
                 )
-                return redirect("accounts:login")
+                return redirect("security:login")
         status = 400
     return render(
         request, "security/password_reset_confirm.html", {"form": form, "reset_user": user}, status=status

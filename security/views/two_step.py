@@ -1,7 +1,5 @@
-"""Pages for two-step verification: the login's second step, the Account Security page, enrolment,
-step-up, recovery codes and a shop's requirement."""
-
-from urllib.parse import urlencode
+"""Pages for two-step verification: the Account Security page, enrolment, step-up, turning it off,
+recovery codes, the preferred method and a shop's requirement."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,92 +9,43 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from permissions.checks import shop_view
+from accounts.access import shop_view
+from accounts.forms import AntiPhishingPhraseForm
+from accounts.selectors import shops_requiring_two_step, two_step_enabled
+from accounts.services import set_shop_two_step_requirement
+from audit.events import RequestContext
 from permissions.registry import Grant
-from security import sessions, two_step
-from security.activity import account_security_context
-from security.events import RequestContext
+from security import selectors
 from security.forms import CodeForm, PreferredMethodForm, ShopTwoStepForm
-from security.step_up import safe_next, step_up_required
+from security.redirects import safe_next
+from security.two_step import devices, enrolment, errors
+from security.two_step.step_up import is_fresh, step_up_required
+from security.two_step.step_up import step_up as pass_step_up
+from security.views.common import code_refused, render_with_wait
 
-
-def _refused(response_status: int, error: two_step.TwoStepError, form):
-    """Put a refusal on the form; returns the status to answer with."""
-    form.add_error(None if isinstance(error, two_step.Throttled) else "code", error.message)
-    return error.status if isinstance(error, two_step.Throttled) else response_status
-
-
-def _render(request, template, context, status=200, wait=None):
-    response = render(request, template, context, status=status)
-    if wait:
-        response["Retry-After"] = str(wait)
-    return response
-
-
-@sensitive_post_parameters("code")
-@login_required
-@never_cache
-def login_verify(request):
-    if not request.session.get(sessions.TWO_STEP_PENDING):
-        return redirect("accounts:shops")
-    user = request.user
-    context = RequestContext.from_request(request)
-    next_url = safe_next(request)
-    email_mode = (request.POST.get("method") or request.GET.get("method")) == two_step.Method.EMAIL
-    if request.method == "POST" and request.POST.get("action") == "send_email":
-        try:
-            two_step.send_email_code(user, context)
-        except two_step.TwoStepError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request, f"We sent a 6-digit code to {user.email}. It works once, for 10 minutes."
-            )
-        query = {"method": "email", **({"next": next_url} if next_url else {})}
-        return redirect(f"{reverse('security:login-verify')}?{urlencode(query)}")
-    form = CodeForm(request.POST if request.method == "POST" else None)
-    status, wait = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            code = form.cleaned_data["code"]
-            method = two_step.Method.EMAIL if email_mode else two_step.infer_method(code)
-            try:
-                two_step.verify_second_step(request, method, code, context)
-            except two_step.TwoStepError as error:
-                status = _refused(400, error, form)
-                wait = getattr(error, "wait", None)
-            else:
-                return redirect(next_url or reverse("accounts:shops"))
-        else:
-            status = 400
-    return _render(
-        request,
-        "security/login_verify.html",
-        {
-            "form": form,
-            "next": next_url,
-            "email_mode": email_mode,
-            "prefers_email": user.preferred_two_step_method == two_step.Method.EMAIL,
-        },
-        status=status,
-        wait=wait,
-    )
+RECENT_EVENTS = 10
 
 
 @login_required
 @never_cache
 def account_security(request):
     user = request.user
-    enabled = two_step.is_enabled(user)
+    enabled = two_step_enabled(user)
+    session_rows = list(selectors.active_sessions(user))
+    for row in session_rows:
+        row.current = row.session_key == request.session.session_key
     context = {
         "two_step_enabled": enabled,
-        "totp_device": two_step.totp_device(user) if enabled else None,
-        "recovery_codes_left": two_step.recovery_codes_left(user) if enabled else 0,
+        "totp_device": devices.totp_device(user) if enabled else None,
+        "recovery_codes_left": devices.recovery_codes_left(user) if enabled else 0,
         "preferred_form": PreferredMethodForm(initial={"method": user.preferred_two_step_method}),
         "preferred_label": user.get_preferred_two_step_method_display(),
-        "required_by": two_step.shops_requiring_two_step(user),
-        "step_up_fresh": two_step.is_fresh(request),
-        **account_security_context(request),
+        "required_by": shops_requiring_two_step(user),
+        "step_up_fresh": is_fresh(request),
+        "sessions": session_rows,
+        "other_sessions": sum(not row.current for row in session_rows),
+        "recent_events": list(selectors.events_of_user(user)[:RECENT_EVENTS]),
+        "phrase_form": AntiPhishingPhraseForm(initial={"phrase": user.anti_phishing_phrase}),
     }
     return render(request, "security/account_security.html", context)
 
@@ -106,7 +55,7 @@ def account_security(request):
 @never_cache
 def totp_enrol(request):
     user = request.user
-    if two_step.is_enabled(user):
+    if two_step_enabled(user):
         messages.info(request, "Two-step verification is already on.")
         return redirect("security:account-security")
     form = CodeForm(request.POST if request.method == "POST" else None)
@@ -114,25 +63,24 @@ def totp_enrol(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                codes = two_step.confirm_totp(
+                codes = enrolment.confirm_totp(
                     request, form.cleaned_data["code"], RequestContext.from_request(request)
                 )
-            except two_step.TwoStepError as error:
-                status = _refused(400, error, form)
-                wait = getattr(error, "wait", None)
+            except errors.TwoStepError as error:
+                status, wait = code_refused(error, form)
             else:
                 return _recovery_codes_page(request, codes, enrolled=True)
         else:
             status = 400
-    device = two_step.pending_totp_device(user)
-    return _render(
+    device = enrolment.pending_totp_device(user)
+    return render_with_wait(
         request,
         "security/totp_enrol.html",
         {
             "form": form,
-            "secret": two_step.base32_secret(device),
-            "otpauth_uri": two_step.otpauth_uri(device),
-            "qr_svg": two_step.qr_svg(device),
+            "secret": devices.base32_secret(device),
+            "otpauth_uri": devices.otpauth_uri(device),
+            "qr_svg": devices.qr_svg(device),
         },
         status=status,
         wait=wait,
@@ -153,28 +101,23 @@ def _recovery_codes_page(request, codes, *, enrolled: bool):
 @login_required
 @never_cache
 def step_up(request):
-    user = request.user
     next_url = safe_next(request, reverse("security:account-security"))
-    enabled = two_step.is_enabled(user)
+    enabled = two_step_enabled(request.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     status, wait = 200, None
     if request.method == "POST" and enabled:
         if form.is_valid():
-            code = form.cleaned_data["code"]
             try:
-                two_step.step_up(
-                    request, two_step.infer_method(code), code, RequestContext.from_request(request)
-                )
-            except two_step.TwoStepError as error:
-                status = _refused(400, error, form)
-                wait = getattr(error, "wait", None)
+                pass_step_up(request, None, form.cleaned_data["code"], RequestContext.from_request(request))
+            except errors.TwoStepError as error:
+                status, wait = code_refused(error, form)
             else:
                 return redirect(next_url)
         else:
             status = 400
     elif request.method == "POST":
         status = 409
-    return _render(
+    return render_with_wait(
         request,
         "security/step_up.html",
         {"form": form, "next": next_url, "two_step_enabled": enabled},
@@ -188,20 +131,18 @@ def step_up(request):
 @step_up_required
 def disable(request):
     user = request.user
-    if not two_step.is_enabled(user):
+    if not two_step_enabled(user):
         return redirect("security:account-security")
     if request.method == "POST":
         try:
-            two_step.disable(user, RequestContext.from_request(request))
-        except two_step.TwoStepError as error:
+            enrolment.disable(user, RequestContext.from_request(request))
+        except errors.TwoStepError as error:
             messages.error(request, error.message)
         else:
-            two_step.forget_verification(request)
+            enrolment.forget_verification(request)
             messages.success(request, "Two-step verification is off. We e-mailed you about this change.")
         return redirect("security:account-security")
-    return render(
-        request, "security/two_step_disable.html", {"required_by": two_step.shops_requiring_two_step(user)}
-    )
+    return render(request, "security/two_step_disable.html", {"required_by": shops_requiring_two_step(user)})
 
 
 @login_required
@@ -209,13 +150,13 @@ def disable(request):
 @step_up_required
 def recovery_codes(request):
     user = request.user
-    if not two_step.is_enabled(user):
+    if not two_step_enabled(user):
         return redirect("security:account-security")
     if request.method == "POST":
-        codes = two_step.regenerate_recovery_codes(user, RequestContext.from_request(request))
+        codes = enrolment.regenerate_recovery_codes(user, RequestContext.from_request(request))
         return _recovery_codes_page(request, codes, enrolled=False)
     return render(
-        request, "security/recovery_codes_regenerate.html", {"codes_left": two_step.recovery_codes_left(user)}
+        request, "security/recovery_codes_regenerate.html", {"codes_left": devices.recovery_codes_left(user)}
     )
 
 
@@ -223,8 +164,10 @@ def recovery_codes(request):
 @login_required
 def preferred_method(request):
     form = PreferredMethodForm(request.POST)
-    if form.is_valid() and two_step.is_enabled(request.user):
-        two_step.set_preferred_method(request.user, form.cleaned_data["method"])
+    if form.is_valid() and two_step_enabled(request.user):
+        enrolment.set_preferred_method(
+            request.user, form.cleaned_data["method"], context=RequestContext.from_request(request)
+        )
         messages.success(request, "Your preferred method is saved.")
     else:
         messages.error(
@@ -244,7 +187,7 @@ def shop_two_step(request, slug):
         form = ShopTwoStepForm(request.POST)
         if form.is_valid():
             required = form.cleaned_data["require"]
-            two_step.set_shop_requirement(
+            set_shop_two_step_requirement(
                 shop, by=request.user, required=required, context=RequestContext.from_request(request)
             )
             messages.success(

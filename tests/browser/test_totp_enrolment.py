@@ -7,7 +7,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from security.models import EventKind, SecurityEvent
+from audit.models import EventKind, SecurityEvent
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,10 +63,10 @@ def test_the_same_code_is_refused_on_the_verify_page(page, live_server, password
     seller = UserFactory(email="replay@example.com")
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from security import two_step
+    from security.two_step import devices
 
     device = TOTPDevice.objects.create(user=seller, name="app", confirmed=True)
-    code = pyotp.TOTP(two_step.base32_secret(device)).now()
+    code = pyotp.TOTP(devices.base32_secret(device)).now()
     sign_in(page, live_server, seller.email, password)
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Verify").click()

@@ -5,8 +5,10 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from security.events import RequestContext, record_event
-from security.models import EventKind, SecurityEvent
+from accounts.models import FreezeScope
+from audit.events import RequestContext, record_event
+from audit.models import EventKind, SecurityEvent
+from security.freeze import FreezeOrigin, freeze_account
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,12 +64,15 @@ def test_a_sign_in_from_a_new_ip_records_the_alert(client, owner, password):
 
 
 def test_freezing_the_account_records_account_frozen(owner):
-    from accounts.services import freeze_account
+    def freeze(reason, context):
+        return freeze_account(
+            owner, scope=FreezeScope.FULL, origin=FreezeOrigin.OWNER, reason=reason, context=context
+        )
 
-    assert freeze_account(owner, reason="reported by the owner", context=RequestContext(ip="192.0.2.4"))
+    assert freeze("reported by the owner", RequestContext(ip="192.0.2.4"))
     event = SecurityEvent.objects.get(user=owner, kind=EventKind.ACCOUNT_FROZEN)
     assert event.details["reason"] == "reported by the owner"
-    assert not freeze_account(owner, reason="again", context=RequestContext())
+    assert not freeze("again", RequestContext())
 
 
 def test_setting_the_anti_phishing_phrase_records_the_change_and_shows_it_in_emails(signed_in, owner):
@@ -195,13 +200,12 @@ def test_staff_read_the_log_in_admin_but_cannot_add_change_or_delete(
     fully_signed_in, staff_user, owner, shop_event
 ):
     client = fully_signed_in(staff_user)
-    listing = client.get("/admin/security/securityevent/", {"q": owner.email})
+    listing = client.get("/admin/audit/securityevent/", {"q": owner.email})
     assert listing.status_code == 200
     assert "Member added" in listing.content.decode()
-    assert client.get(f"/admin/security/securityevent/{shop_event.pk}/change/").status_code == 200
-    assert client.get("/admin/security/securityevent/add/").status_code == 403
+    assert client.get(f"/admin/audit/securityevent/{shop_event.pk}/change/").status_code == 200
+    assert client.get("/admin/audit/securityevent/add/").status_code == 403
     assert (
-        client.post(f"/admin/security/securityevent/{shop_event.pk}/delete/", {"post": "yes"}).status_code
-        == 403
+        client.post(f"/admin/audit/securityevent/{shop_event.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert SecurityEvent.objects.filter(pk=shop_event.pk).exists()

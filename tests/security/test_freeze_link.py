@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,8 +7,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from audit.models import EventKind, SecurityEvent
 from notifications.email import send_email
-from security.models import EventKind, SecurityEvent, UserSession
+from security.models import UserSession
+from tests.conftest import email_link_tokens, open_email_link
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +34,18 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def sign_in(committed):
+def sign_in(committed, settings):
+    """sign_in(user, password, agent=…, ip=…) from a browser: one browser per user agent, which keeps
+    its known-device cookie from one sign-in to the next, as a real one does."""
+    device_cookies = {}
+
     def sign_in(user, password, *, agent=FIREFOX, ip="198.51.100.7"):
         client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=ip)
+        if agent in device_cookies:
+            client.cookies[settings.KNOWN_DEVICE_COOKIE] = device_cookies[agent]
         response = committed(client.post, "/login/", {"email": user.email, "password": password})
         assert response.status_code == 302
+        device_cookies[agent] = client.cookies[settings.KNOWN_DEVICE_COOKIE].value
         return client
 
     return sign_in
@@ -47,8 +55,17 @@ def alerts_to(user):
     return [m for m in mail.outbox if m.to == [user.email] and "New sign-in" in m.subject]
 
 
-def freeze_path(message) -> str:
-    return re.search(r"https?://[^/\s]+(/account/freeze/[^\s]+/)", message.body).group(1)
+def freeze_token(message) -> str:
+    [token] = email_link_tokens(message.body)
+    return token
+
+
+def open_freeze_link(message, client=None):
+    """Open the alert's "This wasn't me" link in a browser; returns it, on the confirmation page."""
+    client = client or Client()
+    response = open_email_link(client, freeze_token(message))
+    assert response.status_code == 302 and response["Location"] == "/account/freeze/"
+    return client
 
 
 @pytest.fixture
@@ -75,7 +92,7 @@ def test_a_sign_in_from_a_new_ip_sends_an_alert_with_time_device_ip_and_link(usu
     assert "203.0.113.50" in alert.body
     assert "Firefox 128" in alert.body
     assert "UTC" in alert.body
-    assert "/account/freeze/" in alert.body
+    assert "/link/#" in alert.body
     assert alert.body.rstrip().endswith(NEVER_ASK)
     assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.NEW_SIGN_IN_ALERT).count() == 1
 
@@ -102,16 +119,15 @@ def test_the_alert_shows_the_users_anti_phishing_phrase(usual_device, password, 
 
 def test_opening_the_link_only_asks_and_the_button_freezes_once(usual_device, password, sign_in, committed):
     intruder = sign_in(usual_device, password, ip="203.0.113.50")
-    path = freeze_path(alerts_to(usual_device)[0])
-    visitor = Client()
+    visitor = open_freeze_link(alerts_to(usual_device)[0])
 
-    confirm = visitor.get(path)
+    confirm = visitor.get("/account/freeze/")
     assert confirm.status_code == 200
     assert "Freeze my account" in confirm.content.decode()
     usual_device.refresh_from_db()
     assert not usual_device.is_frozen  # a mail scanner following the link changes nothing
 
-    done = committed(visitor.post, path)
+    done = committed(visitor.post, "/account/freeze/")
     assert done.status_code == 200
     usual_device.refresh_from_db()
     assert usual_device.is_frozen
@@ -120,16 +136,30 @@ def test_opening_the_link_only_asks_and_the_button_freezes_once(usual_device, pa
     assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.ACCOUNT_FROZEN).count() == 1
     assert any("frozen" in m.subject for m in mail.outbox if m.to == [usual_device.email])
 
-    again = visitor.post(path)
+    again = visitor.post("/account/freeze/")
     assert again.status_code == 410
     assert "already used" in again.content.decode()
-    assert visitor.get(path).status_code == 410
+    reopened = open_email_link(Client(), freeze_token(alerts_to(usual_device)[0]))
+    assert reopened.status_code == 410
     assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.ACCOUNT_FROZEN).count() == 1
+
+
+def test_the_token_never_appears_in_a_url_the_server_sees(usual_device, password, sign_in):
+    sign_in(usual_device, password, ip="203.0.113.50")
+    token = freeze_token(alerts_to(usual_device)[0])
+    visitor = Client()
+
+    landing = open_email_link(visitor, token)
+    confirm = visitor.get(landing["Location"])
+
+    assert token not in landing["Location"]
+    assert token not in confirm.content.decode()
+    assert confirm.status_code == 200
 
 
 def test_a_frozen_account_cannot_sign_in_even_with_the_right_password(usual_device, password, sign_in):
     sign_in(usual_device, password, ip="203.0.113.50")
-    Client().post(freeze_path(alerts_to(usual_device)[0]))
+    open_freeze_link(alerts_to(usual_device)[0]).post("/account/freeze/")
     response = Client().post(
         "/api/v1/auth/login",
         {"email": usual_device.email, "password": password},
@@ -141,9 +171,9 @@ def test_a_frozen_account_cannot_sign_in_even_with_the_right_password(usual_devi
 
 def test_the_link_expires_after_seven_days(usual_device, password, sign_in):
     sign_in(usual_device, password, ip="203.0.113.50")
-    path = freeze_path(alerts_to(usual_device)[0])
+    token = freeze_token(alerts_to(usual_device)[0])
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
-        response = Client().post(path)
+        response = open_email_link(Client(), token)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
     usual_device.refresh_from_db()
@@ -152,10 +182,11 @@ def test_the_link_expires_after_seven_days(usual_device, password, sign_in):
 
 def test_a_tampered_link_is_refused(usual_device, password, sign_in):
     sign_in(usual_device, password, ip="203.0.113.50")
-    path = freeze_path(alerts_to(usual_device)[0])
-    response = Client().post(path.replace("/account/freeze/", "/account/freeze/x"))
+    token = freeze_token(alerts_to(usual_device)[0])
+    response = open_email_link(Client(), token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     assert response.status_code == 400
-    assert Client().get("/account/freeze/not-a-token/").status_code == 400
+    assert Client().get("/account/freeze/").status_code == 400  # no link held: nothing to freeze
+    assert Client().post("/account/freeze/").status_code == 400
     usual_device.refresh_from_db()
     assert not usual_device.is_frozen
 

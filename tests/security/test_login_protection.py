@@ -17,7 +17,8 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from security.models import EventKind, LoginFailure, SecurityEvent
+from audit.models import EventKind, SecurityEvent
+from security.models import LoginFailure
 
 pytestmark = pytest.mark.django_db
 

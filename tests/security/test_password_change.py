@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from security.events import RequestContext
-from security.models import EventKind, PasswordHistory, SecurityEvent
-from security.password_changes import WrongCurrentPassword, change_password
+from audit.events import RequestContext
+from audit.models import EventKind, SecurityEvent
+from security.models import PasswordHistory
+from security.passwords.changes import WrongCurrentPassword, change_password
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 

@@ -1,8 +1,6 @@
 """Password reset by e-mail: /password-reset/ and its single-use, one-hour link."""
 
-import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -11,16 +9,20 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from security.models import EventKind, SecurityEvent
+from audit.models import EventKind, SecurityEvent
+from tests.conftest import email_link_tokens, open_email_link
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 NEW_PASSWORD = "Tulip#harbour7"
 
 
+FORM = "/password-reset/new-password/"
+
+
 @pytest.fixture
 def ask_for_link(client, django_capture_on_commit_callbacks):
-    """ask_for_link(email) → the reset link mailed to that address, or None."""
+    """ask_for_link(email) → the token of the reset link mailed to that address, or None."""
 
     def ask(email):
         mail.outbox.clear()
@@ -29,20 +31,20 @@ def ask_for_link(client, django_capture_on_commit_callbacks):
         assert response.status_code == 302
         assert response["Location"] == "/password-reset/done/"
         for message in mail.outbox:
-            found = re.search(r"https?://\S+/password-reset/\S+/\S+/", message.body)
-            if found:
-                return urlsplit(found.group(0)).path
+            tokens = email_link_tokens(message.body)
+            if tokens:
+                return tokens[0]
         return None
 
     return ask
 
 
-def set_new_password(client, link, password=NEW_PASSWORD, again=None):
-    opened = client.get(link)
+def set_new_password(client, token, password=NEW_PASSWORD, again=None):
+    opened = open_email_link(client, token)
     if opened.status_code != 302:
         return opened
-    form_url = opened["Location"]
-    return client.post(form_url, {"new_password": password, "new_password_again": again or password})
+    assert opened["Location"] == FORM
+    return client.post(FORM, {"new_password": password, "new_password_again": again or password})
 
 
 def test_the_request_page_shows_a_form_and_the_advice(client):
@@ -76,43 +78,65 @@ def test_the_link_sets_a_new_password_ends_every_session_and_signs_nobody_in(
 
 
 def test_the_link_works_only_once(user, ask_for_link):
-    link = ask_for_link(user.email)
-    assert set_new_password(Client(), link).status_code == 302
-    again = Client().get(link)
-    assert again.status_code == 400
-    assert "no longer works" in again.content.decode()
+    token = ask_for_link(user.email)
+    assert set_new_password(Client(), token).status_code == 302
+    again = open_email_link(Client(), token)
+    assert again.status_code == 410
+    assert "already used" in again.content.decode()
+
+
+def test_a_second_form_opened_from_the_same_link_cannot_set_the_password_again(user, ask_for_link):
+    token = ask_for_link(user.email)
+    first, second = Client(), Client()
+    open_email_link(first, token)
+    open_email_link(second, token)
+
+    assert set_new_password(first, token).status_code == 302
+    late = second.post(FORM, {"new_password": "Other#harbour8", "new_password_again": "Other#harbour8"})
+
+    assert late.status_code == 400
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_asking_again_replaces_the_earlier_link(user, ask_for_link):
+    first = ask_for_link(user.email)
+    second = ask_for_link(user.email)
+    assert open_email_link(Client(), first).status_code == 410
+    assert set_new_password(Client(), second).status_code == 302
 
 
 def test_the_link_expires_after_an_hour(user, ask_for_link):
-    link = ask_for_link(user.email)
+    token = ask_for_link(user.email)
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
-        assert Client().get(link).status_code == 400
+        assert open_email_link(Client(), token).status_code == 410
 
 
-def test_the_token_leaves_the_address_bar_before_the_form_is_shown(user, ask_for_link):
-    link = ask_for_link(user.email)
+def test_the_token_stays_out_of_every_address_the_server_sees(user, ask_for_link):
+    token = ask_for_link(user.email)
+    body = next(m.body for m in mail.outbox if "Reset your" in m.subject)
     browser = Client()
-    opened = browser.get(link)
+    opened = open_email_link(browser, token)
+    assert f"/link/#{token}" in body
     assert opened.status_code == 302
-    assert opened["Location"].endswith("/set-password/")
-    form = browser.get(opened["Location"])
+    assert opened["Location"] == FORM
+    form = browser.get(FORM)
     assert form.status_code == 200
     assert "data-password-meter" in form.content.decode()
-    assert Client().get(opened["Location"]).status_code == 400
+    assert token not in form.content.decode()
+    assert Client().get(FORM).status_code == 400
 
 
 def test_a_weak_or_recent_password_is_refused_on_the_reset_form(user, password, ask_for_link):
-    link = ask_for_link(user.email)
+    token = ask_for_link(user.email)
     browser = Client()
-    weak = set_new_password(browser, link, "qwerty12")
+    weak = set_new_password(browser, token, "qwerty12")
     assert weak.status_code == 400
     assert "keyboard row" in weak.content.decode()
-    reused = browser.post(
-        "/password-reset/" + link.split("/")[2] + "/set-password/",
-        {"new_password": password, "new_password_again": password},
-    )
+    reused = browser.post(FORM, {"new_password": password, "new_password_again": password})
     assert reused.status_code == 400
     assert "used this password recently" in reused.content.decode()
+    assert set_new_password(browser, token).status_code == 302  # refusals spent nothing
 
 
 def test_two_step_verification_is_still_asked_after_a_reset(user, client, ask_for_link):
@@ -130,11 +154,12 @@ def test_a_frozen_account_gets_no_link(user, ask_for_link):
     assert ask_for_link(user.email) is None
 
 
-@pytest.mark.parametrize(
-    "link", ["/password-reset/xx/yy/", "/password-reset/MTIz/set-password/", "/password-reset/%FF/a-b/"]
-)
-def test_a_malformed_link_gets_a_clear_400(client, link):
-    assert client.get(link).status_code == 400
+@pytest.mark.parametrize("token", ["", "xx", "%FF", "a" * 300, "\x00abc"])
+def test_a_malformed_link_gets_a_clear_400(client, token):
+    response = open_email_link(client, token)
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+    assert client.get(FORM).status_code == 400
 
 
 def test_an_invalid_email_or_a_missing_field_gets_a_400(client):
@@ -161,7 +186,7 @@ def test_the_reset_email_explains_the_link_and_warns_against_sharing_it(user, as
 
 def test_while_a_reset_link_is_open_the_meter_checks_against_that_account(user, password, ask_for_link):
     browser = Client()
-    browser.get(ask_for_link(user.email))
+    open_email_link(browser, ask_for_link(user.email))
     check = browser.post("/api/v1/password/check", {"password": password}, content_type="application/json")
     assert [failure["code"] for failure in check.json()["failures"]] == ["reused"]
     stranger = Client().post(

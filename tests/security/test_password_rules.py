@@ -12,12 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import create_shop
-from security.passwords import (
-    SEQUENCES,
-    check_password_strength,
-    find_sequence,
-    measure,
-)
+from security.passwords.report import check_password_strength
+from security.passwords.rules import SEQUENCES, find_sequence
+from security.passwords.strength import measure
 from tests.factories import STRONG_PASSWORD
 
 User = get_user_model()

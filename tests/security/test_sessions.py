@@ -5,7 +5,8 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from security.models import EventKind, SecurityEvent, UserSession
+from audit.models import EventKind, SecurityEvent
+from security.models import UserSession
 from tests.conftest import totp_code
 from tests.factories import UserFactory
 

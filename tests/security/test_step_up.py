@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from security import two_step
-from security.models import EventKind, SecurityEvent
+from accounts.selectors import two_step_enabled
+from audit.models import EventKind, SecurityEvent
+from security.two_step import devices
 from tests.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_disabling_two_step_without_a_fresh_step_is_refused(fully_signed_in, use
     response = client.delete("/api/v1/account/2sv/totp")
     assert response.status_code == 403
     assert response.json()["code"] == "step_up_required"
-    assert two_step.is_enabled(user_with_totp)
+    assert two_step_enabled(user_with_totp)
 
 
 def test_disabling_right_after_a_step_up_works_and_is_recorded_and_emailed(
@@ -47,8 +48,8 @@ def test_disabling_right_after_a_step_up_works_and_is_recorded_and_emailed(
     assert stepped.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert client.delete("/api/v1/account/2sv/totp").status_code == 204
-    assert not two_step.is_enabled(user_with_totp)
-    assert two_step.recovery_codes_left(user_with_totp) == 0
+    assert not two_step_enabled(user_with_totp)
+    assert devices.recovery_codes_left(user_with_totp) == 0
     assert SecurityEvent.objects.filter(user=user_with_totp, kind=EventKind.TWO_STEP_DISABLED).exists()
     assert mailoutbox[-1].subject == "Two-step verification was turned off"
 
@@ -98,7 +99,7 @@ def test_the_disable_page_sends_a_stale_session_to_step_up_and_back(fully_signed
     response = client.post("/account/security/2sv/disable/")
     assert response.status_code == 302
     assert response["Location"] == "/account/security/step-up/?next=%2Faccount%2Fsecurity%2F2sv%2Fdisable%2F"
-    assert two_step.is_enabled(user_with_totp)
+    assert two_step_enabled(user_with_totp)
 
     back = client.post(
         response["Location"], {"code": totp_code(user_with_totp), "next": "/account/security/2sv/disable/"}
@@ -106,7 +107,7 @@ def test_the_disable_page_sends_a_stale_session_to_step_up_and_back(fully_signed
     assert back["Location"] == "/account/security/2sv/disable/"
     assert "Turn off two-step verification?" in client.get(back["Location"]).content.decode()
     assert client.post("/account/security/2sv/disable/").status_code == 302
-    assert not two_step.is_enabled(user_with_totp)
+    assert not two_step_enabled(user_with_totp)
 
 
 def test_the_step_up_page_refuses_a_wrong_code_and_never_leaves_the_site(

@@ -4,8 +4,9 @@ import pyotp
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from security import two_step
-from security.models import EventKind, SecurityEvent
+from accounts.selectors import two_step_enabled
+from audit.models import EventKind, SecurityEvent
+from security.two_step import devices
 from tests.conftest import totp_code
 from tests.factories import MembershipFactory
 
@@ -59,7 +60,7 @@ def test_a_wrong_code_does_not_confirm_the_authenticator(signed_in, user):
     response = client.post("/api/v1/account/2sv/totp/confirm", {"code": "12345"})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_code"
-    assert not two_step.is_enabled(user)
+    assert not two_step_enabled(user)
 
 
 def test_confirming_before_starting_is_a_clear_409(signed_in, user):
@@ -78,7 +79,7 @@ def test_the_enrolment_page_shows_a_qr_code_and_the_secret_and_then_the_recovery
     client = signed_in(user)
     page = client.get("/account/security/2sv/totp/")
     html = page.content.decode()
-    secret = two_step.base32_secret(TOTPDevice.objects.get(user=user, confirmed=False))
+    secret = devices.base32_secret(TOTPDevice.objects.get(user=user, confirmed=False))
     assert "<svg" in html and secret in html
     assert "only you can use" in html and "Never tell anyone a code" in html
     # Reloading the page keeps the secret the user may already have scanned.
@@ -133,3 +134,24 @@ def test_the_preferred_method_can_be_chosen(fully_signed_in, user_with_totp):
     client.post("/account/security/2sv/preferred/", {"method": "carrier-pigeon"})
     user_with_totp.refresh_from_db()
     assert user_with_totp.preferred_two_step_method == "email"
+
+
+def test_a_reset_by_someone_else_removes_every_device_ends_every_session_and_tells_the_person(
+    fully_signed_in, user_with_totp, owner, django_capture_on_commit_callbacks, mailoutbox
+):
+    from audit.events import RequestContext
+    from audit.models import EventKind, SecurityEvent
+    from security.two_step.enrolment import reset_two_step
+
+    client = fully_signed_in(user_with_totp)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reset_two_step(user_with_totp, by=owner, reason="lost their phone", context=RequestContext())
+
+    assert not two_step_enabled(user_with_totp)
+    assert devices.recovery_codes_left(user_with_totp) == 0
+    assert client.get("/shops/").status_code == 302
+    event = SecurityEvent.objects.get(user=user_with_totp, kind=EventKind.TWO_STEP_RESET)
+    assert event.details["by"] == owner.email
+    [message] = [m for m in mailoutbox if m.to == [user_with_totp.email]]
+    assert "reset" in message.subject and owner.email in message.body
+    assert not reset_two_step(user_with_totp, by=owner, reason="again", context=RequestContext())

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from security.models import EventKind, SecurityEvent
+from audit.models import EventKind, SecurityEvent
 
 pytestmark = pytest.mark.django_db
 

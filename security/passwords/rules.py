@@ -1,24 +1,40 @@
-"""The password rules of SPEC §4, as Django password validators, and the one strength check.
+"""The password rules of SPEC §4, one Django password validator each.
 
-Each validator raises a ValidationError whose code is one of the API's failure codes and whose
-message tells the person what to change. Forms, services and POST /api/v1/password/check all go
-through AUTH_PASSWORD_VALIDATORS, so the rules live in settings and here only.
+Each validator raises a ValidationError whose code is one of FailureCode's and whose message tells
+the person what to change. Forms, services and POST /api/v1/password/check all go through
+AUTH_PASSWORD_VALIDATORS, so the rules live in settings and here only.
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from enum import StrEnum
 
-import zxcvbn_rs_py
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
+from security.models import PasswordHistory
+from security.passwords.strength import SCORE_LABELS, Strength, measure, personal_details
+
+
+class FailureCode(StrEnum):
+    """The codes of broken rules, as the check endpoint reports them (SPEC §10)."""
+
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    MISSING_LETTER = "missing_letter"
+    MISSING_DIGIT = "missing_digit"
+    MISSING_SYMBOL = "missing_symbol"
+    SEQUENCE = "sequence"
+    BIRTH_DATE = "birth_date"
+    REUSED = "reused"
+    COMMON = "common"
+    SIMILAR = "similar"
+    TOO_GUESSABLE = "too_guessable"
+
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
-# zxcvbn scores at most this many characters (the reference implementation refuses longer input).
-ZXCVBN_MAX_LENGTH = 72
 MIN_SCORE = 3
 HISTORY_SIZE = 5
 RUN_LENGTH = 4
@@ -75,42 +91,6 @@ def find_birth_date(password: str, date_of_birth) -> str | None:
     return None
 
 
-def shop_names(user) -> list[str]:
-    """Names of the shops the user belongs to, read once per user object."""
-    if user is None or user.pk is None:
-        return []
-    cached = getattr(user, "_password_shop_names", None)
-    if cached is None:
-        from accounts.selectors import memberships_of
-
-        cached = [membership.shop.name for membership in memberships_of(user)]
-        user._password_shop_names = cached
-    return cached
-
-
-def personal_details(user) -> list[tuple[str, str]]:
-    """(label, value) pairs a password must not resemble: e-mail, names and shop names."""
-    if user is None:
-        return []
-    details = [
-        ("first name", getattr(user, "first_name", "") or ""),
-        ("last name", getattr(user, "last_name", "") or ""),
-        *[("shop name", name) for name in shop_names(user)],
-        ("e-mail address", getattr(user, "email", "") or ""),
-    ]
-    return [(label, value) for label, value in details if isinstance(value, str) and value.strip()]
-
-
-def user_inputs(user) -> list[str]:
-    """The words zxcvbn should treat as easy to guess for this user."""
-    inputs = []
-    for label, value in personal_details(user):
-        inputs.append(value.lower())
-        if label == "e-mail address":
-            inputs.append(value.lower().partition("@")[0])
-    return inputs
-
-
 class LengthValidator:
     """8 to 128 characters."""
 
@@ -122,12 +102,12 @@ class LengthValidator:
         if len(password) < self.min_length:
             raise ValidationError(
                 f"Use at least {self.min_length} characters (this one has {len(password)}).",
-                code="too_short",
+                code=FailureCode.TOO_SHORT,
             )
         if len(password) > self.max_length:
             raise ValidationError(
                 f"Use at most {self.max_length} characters (this one has {len(password)}).",
-                code="too_long",
+                code=FailureCode.TOO_LONG,
             )
 
     def get_help_text(self):
@@ -140,12 +120,14 @@ class CharacterMixValidator:
     def validate(self, password, user=None):
         errors = []
         if not any(char.isalpha() for char in password):
-            errors.append(ValidationError("Add at least one letter.", code="missing_letter"))
+            errors.append(ValidationError("Add at least one letter.", code=FailureCode.MISSING_LETTER))
         if not any(char.isdigit() for char in password):
-            errors.append(ValidationError("Add at least one digit (0-9).", code="missing_digit"))
+            errors.append(ValidationError("Add at least one digit (0-9).", code=FailureCode.MISSING_DIGIT))
         if all(char.isalnum() for char in password):
             errors.append(
-                ValidationError("Add at least one symbol, such as ! # @ % or a space.", code="missing_symbol")
+                ValidationError(
+                    "Add at least one symbol, such as ! # @ % or a space.", code=FailureCode.MISSING_SYMBOL
+                )
             )
         if errors:
             raise ValidationError(errors)
@@ -164,7 +146,7 @@ class SequenceValidator:
             raise ValidationError(
                 f"Remove “{run}”: 4 or more characters in a row along {name} are among the first "
                 "things attackers try.",
-                code="sequence",
+                code=FailureCode.SEQUENCE,
             )
 
     def get_help_text(self):
@@ -181,7 +163,7 @@ class BirthDateValidator:
             what = "birth year" if part == f"{born.year:04d}" else "birthday"
             raise ValidationError(
                 f"Remove your {what} ({part}): anyone who knows you, or finds your profile, can guess it.",
-                code="birth_date",
+                code=FailureCode.BIRTH_DATE,
             )
 
     def get_help_text(self):
@@ -198,8 +180,6 @@ class PasswordHistoryValidator:
         """At most `history_size` distinct hashes, newest first; one verification each."""
         if user is None or user.pk is None:
             return []
-        from security.models import PasswordHistory
-
         hashes = []
         if user.has_usable_password():
             hashes.append(user.password)
@@ -216,7 +196,7 @@ class PasswordHistoryValidator:
                 raise ValidationError(
                     f"You used this password recently. Choose one that differs from your last "
                     f"{self.history_size}.",
-                    code="reused",
+                    code=FailureCode.REUSED,
                 )
 
     def get_help_text(self):
@@ -233,7 +213,7 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
             raise ValidationError(
                 "This password is on lists of common passwords that attackers try first. "
                 "Choose something less predictable.",
-                code="common",
+                code=FailureCode.COMMON,
             ) from None
 
     def get_help_text(self):
@@ -264,67 +244,11 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
                     raise ValidationError(
                         f"This password is too close to your {label}. Choose one that has nothing "
                         "to do with your name, e-mail or shop.",
-                        code="similar",
+                        code=FailureCode.SIMILAR,
                     )
 
     def get_help_text(self):
         return "Not close to your e-mail, name or shop name."
-
-
-SCORE_LABELS = ["very weak", "weak", "fair", "strong", "very strong"]
-# Starts of a long password that may stand for the whole (see measure()).
-SHORTCUT_PREFIXES = (20, 32)
-# zxcvbn-rs counts guesses in 64 bits: 2**64 - 1 is its ceiling.
-CEILING_GUESSES_LOG10 = 19.2
-
-
-@dataclass
-class Strength:
-    score: int
-    suggestions: list[str] = field(default_factory=list)
-
-
-def _repeats_itself(text: str) -> bool:
-    """True when some 3 characters occur twice (ignoring case): zxcvbn scores repeats as one."""
-    seen = set()
-    lowered = text.lower()
-    for start in range(len(lowered) - 2):
-        gram = lowered[start : start + 3]
-        if gram in seen:
-            return True
-        seen.add(gram)
-    return False
-
-
-def measure(password: str, user=None) -> Strength:
-    """zxcvbn's score (0-4) and advice for the first 72 characters; never raises.
-
-    zxcvbn's cost grows steeply with length (tens of milliseconds at 72 random characters), so a
-    long password whose first 20 or 32 characters already reach zxcvbn's ceiling of guesses, and
-    that repeats no part of itself, is given the top score without scoring the rest: whoever guesses
-    the whole also holds its start. Repeats are excluded because zxcvbn scores "XYXY" lower than
-    "XYX"; on thousands of generated word, phrase and random passwords this never overstated
-    the full score.
-    """
-    password = password[:ZXCVBN_MAX_LENGTH]
-    inputs = user_inputs(user)
-    try:
-        if len(password) > SHORTCUT_PREFIXES[0] and not _repeats_itself(password):
-            for cut in SHORTCUT_PREFIXES:
-                if len(password) > cut:
-                    head = zxcvbn_rs_py.zxcvbn(password[:cut], inputs)
-                    if head.guesses_log10 >= CEILING_GUESSES_LOG10:
-                        return Strength(score=4)
-        result = zxcvbn_rs_py.zxcvbn(password, inputs)
-    except Exception:  # a strength estimate must never turn into a server error
-        return Strength(score=0)
-    suggestions = []
-    feedback = result.feedback
-    if feedback is not None:
-        if feedback.warning is not None and str(feedback.warning):
-            suggestions.append(str(feedback.warning))
-        suggestions += [str(suggestion) for suggestion in feedback.suggestions]
-    return Strength(score=int(result.score), suggestions=suggestions)
 
 
 class ZxcvbnValidator:
@@ -339,7 +263,7 @@ class ZxcvbnValidator:
         return ValidationError(
             f"This password is too easy to guess (strength: {SCORE_LABELS[strength.score]}). Make it "
             "longer, or add words and symbols that are not about you.",
-            code="too_guessable",
+            code=FailureCode.TOO_GUESSABLE,
         )
 
     def validate(self, password, user=None):
@@ -349,63 +273,3 @@ class ZxcvbnValidator:
 
     def get_help_text(self):
         return "Hard to guess: a strength of “strong” or better."
-
-
-@dataclass
-class Failure:
-    code: str
-    message: str
-
-
-@dataclass
-class StrengthReport:
-    ok: bool
-    score: int
-    failures: list[Failure]
-    suggestions: list[str]
-
-
-def check_password_strength(
-    password: str, user=None, *, history: bool | Callable[[], bool] = True
-) -> StrengthReport:
-    """Every rule of AUTH_PASSWORD_VALIDATORS applied to `password` for `user`, and its score.
-
-    `user` may be unsaved (a sign-up or invitation form's details); the history rule runs only for
-    a saved user, only once every other rule passes (it costs one Argon2 verification per remembered
-    password, too much to spend on every keystroke), and only when `history` is true, or, given a
-    callable, when it answers true at that moment (a rate limit asked only when it would be spent).
-    """
-    failures: list[Failure] = []
-    strength = None
-    deferred = []
-    for validator in password_validation.get_default_password_validators():
-        if isinstance(validator, PasswordHistoryValidator):
-            deferred.append(validator)
-            continue
-        if isinstance(validator, ZxcvbnValidator):
-            strength = measure(password, user)
-            failures += _failures(validator.failure(strength))
-        else:
-            failures += _failures(_refusal(validator, password, user))
-    if not failures and deferred and (history() if callable(history) else history):
-        for validator in deferred:
-            failures += _failures(_refusal(validator, password, user))
-    if strength is None:
-        strength = measure(password, user)
-    return StrengthReport(
-        ok=not failures, score=strength.score, failures=failures, suggestions=strength.suggestions
-    )
-
-
-def _refusal(validator, password, user) -> ValidationError | None:
-    try:
-        validator.validate(password, user)
-    except ValidationError as refusal:
-        return refusal
-    return None
-
-
-def _failures(error: ValidationError | None) -> list[Failure]:
-    if error is None:
-        return []
-    return [Failure(code=e.code or "invalid", message=str(e.message)) for e in error.error_list]

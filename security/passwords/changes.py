@@ -1,23 +1,23 @@
-"""Writes that set a password: change while signed in, reset by e-mail, and the history they keep."""
+"""Writes that set a password: change while signed in, reset by an e-mailed link, a first password,
+and the history they keep. Each validates against SPEC §4, writes, and records its event."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from audit.events import EventKind, RequestContext, record_event
+from notifications import links
 from notifications.email import send_email
 from security import sessions
-from security.events import EventKind, RequestContext, record_event
 from security.models import PasswordHistory
-from security.passwords import HISTORY_SIZE
+from security.passwords.rules import HISTORY_SIZE
 
 User = get_user_model()
 
-
+RESET_PURPOSE = "password_reset"
 WRONG_CURRENT_PASSWORD = "That is not your current password. Type it again."
 
 
@@ -44,6 +44,14 @@ def _set_password(user, new_password: str) -> None:
 
 
 @transaction.atomic
+def set_new_password(user, new_password: str, *, context: RequestContext | None = None, reason: str) -> None:
+    """Give an account a password nobody had to confirm (a new account, demo data), logged with the
+    reason. Raises ValidationError with one message per broken rule."""
+    _set_password(user, new_password)
+    record_event(user, EventKind.PASSWORD_CHANGED, context=context, reason=reason)
+
+
+@transaction.atomic
 def change_password(
     user, *, current_password: str, new_password: str, context: RequestContext, request=None
 ) -> int:
@@ -65,22 +73,12 @@ def change_password(
     return ended
 
 
-def reset_path(user) -> str:
-    """The path of a reset e-mail's single-use link; PASSWORD_RESET_TIMEOUT bounds its life."""
-    return reverse(
-        "security:password-reset-confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-
-
 @transaction.atomic
 def request_password_reset(email: str, context: RequestContext) -> None:
     """E-mail a reset link if an active, unfrozen account uses this address; silent otherwise.
 
-    A frozen account is in recovery: whoever holds its mailbox may be the attacker, so no link.
+    The link works once, for PASSWORD_RESET_TIMEOUT seconds; asking again replaces it. A frozen
+    account is in recovery: whoever holds its mailbox may be the attacker, so no link.
     """
     user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if user is None:
@@ -88,52 +86,44 @@ def request_password_reset(email: str, context: RequestContext) -> None:
     if user.is_frozen:
         record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context, refused="frozen")
         return
+    issued = links.issue(
+        RESET_PURPOSE,
+        landing="security:password-reset-confirm",
+        lifetime=timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+        user=user,
+        subject=f"user:{user.pk}",
+    )
     record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context)
-    send_email(user, "password_reset", {"path": reset_path(user), "ip": context.ip})
+    send_email(user, "password_reset", {"url": issued.url, "ip": context.ip})
 
 
-def user_for_reset(uidb64: str, token: str):
-    """The user a reset link belongs to, or None when it is malformed, used, or older than an hour."""
+def user_in_reset(request):
+    """The account whose reset link this session holds, when it may still be reset; else None."""
     try:
-        pk = force_str(urlsafe_base64_decode(uidb64))
-        user = User.objects.get(pk=pk, is_active=True)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist, ValidationError):
+        link = links.held(request, RESET_PURPOSE)
+    except links.LinkInvalid:
         return None
-    if user.is_frozen or not default_token_generator.check_token(user, token):
+    user = link.user
+    if user is None or not user.is_active or user.is_frozen:
         return None
     return user
 
 
-# Django's own trick: the reset token leaves the address bar for the session before the form is
-# shown, so that it cannot leak through the Referer header or the browser history.
-RESET_SESSION_KEY = "password_reset"
-
-
-def hold_reset_link(session, uidb64: str, token: str) -> None:
-    session[RESET_SESSION_KEY] = {"uidb64": uidb64, "token": token}
-
-
-def user_in_reset(session, uidb64: str | None = None):
-    """The user whose reset link this session holds (for that `uidb64` if given), or None."""
-    held = session.get(RESET_SESSION_KEY)
-    if not isinstance(held, dict) or (uidb64 is not None and held.get("uidb64") != uidb64):
-        return None
-    return user_for_reset(str(held.get("uidb64", "")), str(held.get("token", "")))
-
-
-def release_reset_link(session) -> None:
-    session.pop(RESET_SESSION_KEY, None)
-
-
 @transaction.atomic
-def reset_password(user, *, new_password: str, context: RequestContext) -> int:
-    """Set the password from a reset link and end every session of the user.
+def reset_password(request, *, new_password: str, context: RequestContext) -> int:
+    """Set the password from the reset link this session holds and end every session of the user.
 
-    Nobody is signed in here: the next sign-in asks for the password and then the second step as
-    usual. Setting the password also spends the link (its token hashes the old password).
+    Raises LinkInvalid when the link is gone (another request used it first: only one succeeds) and
+    ValidationError for a password that breaks a rule (the link stays usable). Nobody is signed in
+    here: the next sign-in asks for the password and then the second step as usual.
     """
+    link = links.spend(links.held(request, RESET_PURPOSE))
+    user = link.user
+    if user is None or not user.is_active or user.is_frozen:
+        raise links.LinkInvalid(links.UNKNOWN)
     _set_password(user, new_password)
     ended = sessions.end_sessions(user)
     record_event(user, EventKind.PASSWORD_RESET, context=context, sessions_ended=ended)
     send_email(user, "password_reset_done", {"ip": context.ip, "sessions_ended": ended})
+    links.release(request, RESET_PURPOSE)
     return ended

@@ -1,0 +1,44 @@
+"""Why a second-step action cannot go ahead: each error carries the API's code and status."""
+
+
+class TwoStepError(Exception):
+    """A second-step action that cannot go ahead; `code` is the API's machine-readable reason."""
+
+    code = "two_step_error"
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidCode(TwoStepError):
+    code = "invalid_code"
+
+
+class Throttled(TwoStepError):
+    code = "throttled"
+    status = 429
+
+    def __init__(self, wait: int, message: str | None = None):
+        unit = "second" if wait == 1 else "seconds"
+        super().__init__(message or f"Too many wrong codes. Wait {wait} {unit}, then try again.")
+        self.wait = wait
+
+
+class NotAvailable(TwoStepError):
+    code = "method_unavailable"
+    status = 409
+
+
+class AlreadyEnabled(TwoStepError):
+    code = "two_step_already_enabled"
+    status = 409
+
+
+class RequiredByShop(TwoStepError):
+    code = "two_step_required_by_shop"
+    status = 409
+
+
+INVALID_CODE_MESSAGE = "That code is not valid. Check it and try again."
