@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run      create .venv, install, migrate, load the demo shop, serve http://$(HOST):$(PORT)"
 	@echo "make test     create .venv, install, run the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff check, ruff format --check and import-linter's layer contracts"
 	@echo "make bench    login and dashboard throughput against stock Django baselines, query counts"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat, the periodic tasks (needs REDIS_URL)"
@@ -52,6 +52,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

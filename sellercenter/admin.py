@@ -12,8 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_email.models import EmailDevice
 
-from security import two_step
-from security.step_up import step_up_url
+from security.two_step.step_up import is_fresh, step_up_url
 
 
 class SellerCenterAdminSite(admin.AdminSite):
@@ -39,7 +38,7 @@ class SellerCenterAdminSite(admin.AdminSite):
                 request.method == "POST"
                 and request.path != reverse("admin:logout")
                 and self.has_permission(request)
-                and not two_step.is_fresh(request)
+                and not is_fresh(request)
             ):
                 messages.info(request, "Confirm it is you, then make the change again.")
                 return redirect(step_up_url(request.path))
@@ -51,7 +50,7 @@ class SellerCenterAdminSite(admin.AdminSite):
         """Staff sign in through the product's login (lockout, second step, session records)."""
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?{request.GET.urlencode()}")
+            return redirect(f"{reverse('security:login')}?{request.GET.urlencode()}")
         if user.is_active and user.is_staff and not self.has_permission(request):
             messages.warning(
                 request,

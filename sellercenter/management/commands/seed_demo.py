@@ -1,0 +1,325 @@
+"""`python manage.py seed_demo [--password PW]`: the demo shop, its people and its data (SPEC §3)."""
+
+import secrets
+import string
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import Membership, Shop
+from accounts.services import add_member, create_shop
+from commerce.models import (
+    AdPlan,
+    AffiliatePlan,
+    Bill,
+    Campaign,
+    Conversation,
+    Message,
+    Order,
+    PayoutAccount,
+    Product,
+)
+from permissions.registry import ASSIGNABLE_ROLES, ROLES
+from security.passwords.changes import set_new_password
+
+User = get_user_model()
+
+DOMAIN = "demo.example"
+SUPPORT_GROUP = "Support"
+FIRST_NAMES = ["Ava", "Ben", "Cleo", "Dev", "Eve", "Finn", "Gia", "Hugo", "Iris", "Jon"]
+# What support staff need to look up accounts, shops and module data, and to suspend or re-role a
+# member on request. Apps with their own admin work (recovery cases) add theirs to this group.
+SUPPORT_PERMISSIONS = {
+    "accounts": ["view_user", "view_shop", "view_membership"],
+    "commerce": [
+        "view_product",
+        "view_order",
+        "view_bill",
+        "view_payoutaccount",
+        "view_campaign",
+        "view_affiliateplan",
+        "view_adplan",
+        "view_conversation",
+        "view_message",
+    ],
+    "audit": ["view_securityevent"],
+}
+
+
+def strong_random_password() -> str:
+    """About 100 bits from token_urlsafe, plus a symbol, a digit and a letter whatever it drew."""
+    rng = secrets.SystemRandom()
+    extra = [rng.choice("!@#$%^&*?+="), rng.choice(string.digits), rng.choice(string.ascii_letters)]
+    return secrets.token_urlsafe(12) + "".join(extra)
+
+
+class Command(BaseCommand):
+    help = "Create the demo shops, one sub-account per role, a support user and module data. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help="Give every demo user this password (it must pass the password rules). "
+            "Without it, new users get strong random passwords, printed at the end.",
+        )
+
+    def handle(self, *args, password=None, **options):
+        with transaction.atomic():
+            people = self.seed_people()
+            demo = self.seed_shop("demo-shop", "Demo Shop", people["owner"], people)
+            other = self.seed_shop("other-shop", "Other Shop", people["other"], {})
+            self.seed_support_group(people["support"])
+            seed_module_data(demo, size="full")
+            seed_module_data(other, size="small")
+            # Passwords last, so the rules see the shops' names as they will be.
+            logins = self.seed_passwords(people, password)
+        self.print_logins(logins, password)
+
+    def seed_people(self) -> dict:
+        people = {}
+        specs = [
+            ("owner", f"owner@{DOMAIN}", "Olivia", "Owner", False),
+            *[
+                (role, f"{role}@{DOMAIN}", FIRST_NAMES[n % len(FIRST_NAMES)], "Demo", False)
+                for n, role in enumerate(ASSIGNABLE_ROLES)
+            ],
+            ("other", f"other@{DOMAIN}", "Oscar", "Other", False),
+            ("support", f"support@{DOMAIN}", "Sam", "Support", True),
+        ]
+        for key, email, first_name, last_name, is_staff in specs:
+            user = User.objects.filter(email__iexact=email).first()
+            created = user is None
+            if created:
+                user = User.objects.create_user(
+                    email, password=None, first_name=first_name, last_name=last_name, is_staff=is_staff
+                )
+            user.seed_created = created
+            people[key] = user
+        return people
+
+    def seed_shop(self, slug: str, name: str, owner, people: dict) -> Shop:
+        shop = Shop.objects.filter(slug=slug).first() or create_shop(owner=owner, name=name, slug=slug)
+        for role in ASSIGNABLE_ROLES:
+            member = people.get(role)
+            # Only new memberships: a rerun must not undo a role change or suspension made since.
+            if member is not None and not Membership.objects.filter(shop=shop, user=member).exists():
+                add_member(shop=shop, user=member, roles=[role], via="demo data")
+        return shop
+
+    def seed_support_group(self, support) -> None:
+        group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
+        wanted = Q(pk__in=[])
+        for app_label, codenames in SUPPORT_PERMISSIONS.items():
+            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+        group.permissions.add(*Permission.objects.filter(wanted))
+        support.groups.add(group)
+
+    def seed_passwords(self, people: dict, password: str | None) -> list[tuple[str, str, str]]:
+        """(role, e-mail, password shown) per person; refuses a --password that breaks a rule."""
+        logins, problems = [], []
+        for key, user in people.items():
+            label = {"other": "Owner (other-shop)", "support": "Support staff"}.get(key) or ROLES[key].label
+            if password is not None:
+                if user.check_password(password):
+                    logins.append((label, user.email, "(as given)"))
+                    continue
+                try:
+                    set_new_password(user, password, reason="demo data")
+                except ValidationError as error:
+                    problems += [m for m in error.messages if m not in problems]
+                    continue
+                logins.append((label, user.email, "(as given)"))
+            elif user.seed_created:
+                new_password = self.random_password_for(user)
+                set_new_password(user, new_password, reason="demo data")
+                logins.append((label, user.email, new_password))
+            else:
+                logins.append((label, user.email, "(unchanged)"))
+        if problems:
+            raise CommandError(
+                "The password given with --password breaks the password rules:\n"
+                + "\n".join(f"  - {message}" for message in problems)
+            )
+        return logins
+
+    @staticmethod
+    def random_password_for(user) -> str:
+        for _ in range(20):
+            candidate = strong_random_password()
+            try:
+                validate_password(candidate, user)
+            except ValidationError:
+                continue
+            return candidate
+        raise CommandError("Could not generate a password that passes the rules; try --password.")
+
+    def print_logins(self, logins, password) -> None:
+        width_role = max(len(row[0]) for row in logins)
+        width_email = max(len(row[1]) for row in logins)
+        self.stdout.write(self.style.SUCCESS("Demo data ready: shops demo-shop and other-shop."))
+        self.stdout.write("")
+        self.stdout.write(f"{'Role':<{width_role}}  {'E-mail':<{width_email}}  Password")
+        self.stdout.write(f"{'-' * width_role}  {'-' * width_email}  {'-' * 20}")
+        for role, email, shown in logins:
+            self.stdout.write(f"{role:<{width_role}}  {email:<{width_email}}  {shown}")
+        self.stdout.write("")
+        if password is not None:
+            self.stdout.write("Every demo user signs in with the password given with --password.")
+        elif any(shown == "(unchanged)" for _, _, shown in logins):
+            self.stdout.write(
+                "Users that already existed keep their password (it is never printed again). "
+                "Run with --password PW to give them all a password you choose."
+            )
+        else:
+            self.stdout.write("Note these passwords now: they are not stored anywhere in clear text.")
+
+
+# Module data ----------------------------------------------------------------------------------
+
+PRODUCT_WORDS = (
+    ["Ceramic", "Bamboo", "Linen", "Steel", "Walnut", "Cotton"],
+    ["Teapot", "Mug", "Tray", "Bowl", "Kettle"],
+)
+BUYERS = [
+    "Ana Lima",
+    "Ben Ong",
+    "Chen Wei",
+    "Dara Putri",
+    "Eli Cohen",
+    "Fatima Noor",
+    "Gus Moreau",
+    "Hana Sato",
+]
+
+
+def seed_module_data(shop: Shop, *, size: str) -> None:
+    """Rows for each module, keyed by their natural keys so a second run finds them all."""
+    full = size == "full"
+    tag = "DEMO" if shop.slug == "demo-shop" else "OTH"
+    # A fixed calendar keeps reruns identical whatever day they happen on.
+    start = date(2026, 1, 1)
+
+    adjectives, items = PRODUCT_WORDS
+    names = [f"{a} {i}" for a in adjectives for i in items]
+    for n, name in enumerate(names[: 30 if full else 4]):
+        if not full:
+            name = f"{shop.name} {name}"
+        Product.objects.get_or_create(
+            shop=shop,
+            sku=f"{tag}-{n + 1:03d}",
+            defaults={
+                "name": name,
+                "price": Decimal("4.90") + Decimal(n * 3),
+                "stock": (n * 7) % 40,
+                "status": "delisted" if n % 9 == 8 else "active",
+            },
+        )
+
+    statuses = ["pending", "shipped", "delivered", "delivered", "refunded"]
+    for n in range(40 if full else 3):
+        Order.objects.get_or_create(
+            shop=shop,
+            number=f"{tag}-{10001 + n}",
+            defaults={
+                "buyer_name": BUYERS[n % len(BUYERS)] if full else f"{shop.name} buyer {n + 1}",
+                "total": Decimal("12.50") + Decimal(n * 4),
+                "status": statuses[n % len(statuses)],
+                "created": datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n * 17),
+            },
+        )
+
+    for n in range(6 if full else 2):
+        period = date(start.year, start.month + n, 1)
+        amount = Decimal(2400 + n * 310 if full else 500 + n * 50)
+        Bill.objects.get_or_create(
+            shop=shop,
+            period=period,
+            defaults={
+                "amount": amount,
+                "fees": (amount * Decimal("0.035")).quantize(Decimal("0.01")),
+                "status": "open" if n == (5 if full else 1) else "settled",
+            },
+        )
+
+    PayoutAccount.objects.get_or_create(
+        shop=shop,
+        defaults={
+            "holder_name": f"{shop.name} Ltd",
+            "bank_name": "First Demo Bank" if full else "Second Demo Bank",
+            "account_number": "004512347788" if full else "009876543210",
+            "routing_code": "DEMOBANK01",
+        },
+    )
+
+    campaigns = [
+        ("Spring sale", 15, 60, 90, "ended"),
+        ("Tea week", 10, 300, 330, "active"),
+        ("Winter warmers", 20, 335, 364, "scheduled"),
+    ]
+    for name, discount, first_day, last_day, status in campaigns if full else campaigns[:1]:
+        Campaign.objects.get_or_create(
+            shop=shop,
+            name=name if full else f"{shop.name} {name}",
+            defaults={
+                "discount_percent": Decimal(discount),
+                "starts_on": start + timedelta(days=first_day),
+                "ends_on": start + timedelta(days=last_day),
+                "status": status,
+            },
+        )
+
+    plans = [("Kitchen creators", 8, 14, "active"), ("Tea reviewers", 12, 5, "paused")]
+    for name, rate, creators, status in plans if full else plans[:1]:
+        AffiliatePlan.objects.get_or_create(
+            shop=shop,
+            name=name if full else f"{shop.name} {name}",
+            defaults={"commission_percent": Decimal(rate), "creators_count": creators, "status": status},
+        )
+
+    ads = [("Search: teapots", 25, 18200, 412, "active"), ("Homepage banner", 40, 52000, 640, "paused")]
+    for name, budget, impressions, clicks, status in ads if full else ads[:1]:
+        AdPlan.objects.get_or_create(
+            shop=shop,
+            name=name if full else f"{shop.name} {name}",
+            defaults={
+                "daily_budget": Decimal(budget),
+                "impressions": impressions,
+                "clicks": clicks,
+                "status": status,
+            },
+        )
+
+    threads = [
+        (
+            "Ana Lima",
+            "Where is my teapot?",
+            "open",
+            [
+                "Hi, my order has not arrived yet.",
+                "It left our warehouse yesterday; tracking follows by e-mail.",
+            ],
+        ),
+        ("Ben Ong", "Cracked mug on arrival", "open", ["The mug arrived cracked. Can I get a replacement?"]),
+        ("Chen Wei", "Gift wrapping", "closed", ["Do you gift-wrap?", "Yes, choose it at checkout."]),
+    ]
+    for buyer, subject, status, bodies in threads if full else threads[:1]:
+        conversation, created = Conversation.objects.get_or_create(
+            shop=shop,
+            subject=subject if full else f"{shop.name}: {subject}",
+            defaults={"buyer_name": buyer if full else f"{shop.name} buyer", "status": status},
+        )
+        if created:
+            for n, body in enumerate(bodies):
+                Message.objects.create(
+                    conversation=conversation,
+                    sender="buyer" if n % 2 == 0 else "shop",
+                    body=body,
+                    created=conversation.updated - timedelta(hours=len(bodies) - n),
+                )
