@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # After messages: the gate explains its redirects with a message.
     "security.middleware.AccountGateMiddleware",
+    # Pages in the viewer's time zone (User.time_zone); the API stays in UTC.
+    "accounts.middleware.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "security.headers.ContentSecurityPolicyMiddleware",
 ]
