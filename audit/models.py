@@ -50,6 +50,10 @@ class EventKind(models.TextChoices):
     PAYOUT_ACCOUNT_CHANGED = "shop:payout_account:changed", "Payout account changed"
     # Recovery (SPEC §8).
     RECOVERY_CASE_STEP = "recovery:case:step", "Recovery case step"
+    # Account Information: the person's details, and the guarded change of their e-mail address.
+    PROFILE_CHANGED = "account:profile:changed", "Account information changed"
+    EMAIL_CHANGE_REQUESTED = "account:email:change_requested", "E-mail address change requested"
+    EMAIL_CHANGE_CANCELLED = "account:email:change_cancelled", "E-mail address change cancelled"
 
 
 class SecurityEventQuerySet(models.QuerySet):

@@ -27,6 +27,5 @@ urlpatterns = [
     path("account/security/events/", activity.account_events, name="account-events"),
     path("account/security/sessions/<int:pk>/end/", activity.end_session, name="session-end"),
     path("account/security/sessions/end-others/", activity.end_other_sessions, name="sessions-end-others"),
-    path("account/security/anti-phishing/", activity.anti_phishing_phrase, name="anti-phishing-phrase"),
     path("account/freeze/", activity.freeze, name="freeze"),
 ]

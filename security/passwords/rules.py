@@ -75,6 +75,21 @@ def find_sequence(password: str) -> tuple[str, str] | None:
     return None
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 # Separators people put inside dates: anything that is not a letter or a digit.
 _SEPARATORS = re.compile(r"[\W_]+")
 
@@ -160,9 +175,14 @@ class BirthDateValidator:
         born = getattr(user, "date_of_birth", None)
         part = find_birth_date(password, born)
         if part:
-            what = "birth year" if part == f"{born.year:04d}" else "birthday"
+            # Named as a person reads their own birth date, never as the digits typed: "17.05" is
+            # not echoed back as "(1705)", and no part of the password is repeated on screen.
+            if part == f"{born.year:04d}":
+                what = f"birth year ({born.year})"
+            else:
+                what = f"birthday ({born.day} {MONTHS[born.month - 1]}), in any order or format"
             raise ValidationError(
-                f"Remove your {what} ({part}): anyone who knows you, or finds your profile, can guess it.",
+                f"Remove your {what}: anyone who knows you, or finds your profile, can guess it.",
                 code=FailureCode.BIRTH_DATE,
             )
 

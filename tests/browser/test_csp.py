@@ -104,7 +104,7 @@ def test_every_page_in_the_owners_menus_loads_without_console_errors_or_csp_viol
     assert problems == []
 
     # A form posts and comes back with its message under the same policy.
-    page.goto(f"{base}/account/security/")
+    page.goto(f"{base}/account/information/")
     page.get_by_role("textbox", name="Anti-phishing phrase").fill("blue heron")
     page.get_by_role("button", name="Save phrase").click()
     expect(page.get_by_text("Anti-phishing phrase saved.")).to_be_visible()

@@ -75,25 +75,6 @@ def test_freezing_the_account_records_account_frozen(owner):
     assert not freeze("again", RequestContext())
 
 
-def test_setting_the_anti_phishing_phrase_records_the_change_and_shows_it_in_emails(signed_in, owner):
-    client = signed_in(owner)
-    response = client.post("/account/security/anti-phishing/", {"phrase": "  blue   heron "})
-    assert response.status_code == 302
-    owner.refresh_from_db()
-    assert owner.anti_phishing_phrase == "blue heron"
-    assert kinds_of(owner)[0] == EventKind.ANTI_PHISHING_PHRASE_CHANGED
-    page = client.get("/account/security/").content.decode()
-    assert 'value="blue heron"' in page
-
-
-def test_an_anti_phishing_phrase_that_is_too_long_is_refused_with_a_message(signed_in, owner):
-    client = signed_in(owner)
-    response = client.post("/account/security/anti-phishing/", {"phrase": "x" * 65}, follow=True)
-    assert "at most 64 characters" in response.content.decode()
-    owner.refresh_from_db()
-    assert owner.anti_phishing_phrase == ""
-
-
 # The user's own log.
 
 
