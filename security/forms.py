@@ -85,3 +85,12 @@ class EventFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
         return data
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        max_length=254,
+        label="New e-mail address",
+        error_messages={"invalid": "Enter a valid e-mail address, such as name@example.com."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

@@ -83,3 +83,30 @@ class KnownOrigin(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.user} first seen {self.first_seen:%Y-%m-%d}"
+
+
+class EmailChange(models.Model):
+    """A request to move the account to a new e-mail address (security/email_change.py).
+
+    It completes when the link sent to the new address is used; a newer request, or the person,
+    cancels it. The old address stays the sign-in until then.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    link = models.OneToOneField("notifications.EmailLink", on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.old_email} → {self.new_email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None and self.expires > timezone.now()
