@@ -110,3 +110,23 @@ class EmailChange(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.completed_at is None and self.cancelled_at is None and self.expires > timezone.now()
+
+
+class PasswordVerdict(models.Model):
+    """Whether the account's password met the password rules when we last held it in plain text: at a
+    sign-in, or when it was set (security/passwords/verdicts.py). The security check-up reads it;
+    the password itself is never kept, nor which rule it broke.
+
+    `basis` is a keyed hash of what the verdict depends on (the password's hash, the person's
+    details, the rules); when it no longer matches, the verdict is out of date.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="password_verdict"
+    )
+    passes = models.BooleanField()
+    basis = models.CharField(max_length=64)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.user_id}: {'passes' if self.passes else 'breaks a rule'} at {self.checked_at:%Y-%m-%d}"
