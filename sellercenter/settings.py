@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "accounts.middleware.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "security.headers.ContentSecurityPolicyMiddleware",
+    # Last, so it sees a view's Http404 first: the product's 404 page even with DEBUG on.
+    "sellercenter.errors.ProductNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sellercenter.urls"
@@ -153,6 +155,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
+# A failed CSRF check explains itself in the product's layout (sellercenter/errors.py).
+CSRF_FAILURE_VIEW = "sellercenter.errors.csrf_failure"
 # How often a session's last-seen time is written: a write per request would cost every page a query.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
 

@@ -25,3 +25,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("commerce.urls")),
 ]
+
+# Error pages in the product's layout; JSON under /api/ (sellercenter/errors.py).
+handler400 = "sellercenter.errors.bad_request"
+handler403 = "sellercenter.errors.permission_denied"
+handler404 = "sellercenter.errors.page_not_found"
+handler500 = "sellercenter.errors.server_error"
