@@ -21,7 +21,7 @@ EVENTS_PER_PAGE = 25
 
 
 def _log_page(request, events, *, title: str, shop=None):
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(request.GET or None, kinds=selectors.kinds_in(events))
     status = 200
     if form.is_bound and not form.is_valid():
         status, events = 400, events.none()

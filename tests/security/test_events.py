@@ -119,7 +119,16 @@ def test_the_api_lists_the_users_events_with_filters_and_pagination(signed_in, o
         record_event(owner, EventKind.PASSWORD_CHANGED, context=RequestContext(ip="192.0.2.1"))
     body = client.get("/api/v1/account/events").json()
     assert body["count"] == 2 and {"next", "previous"} <= set(body)
-    assert set(body["results"][0]) == {"id", "kind", "ip", "user_agent", "created", "details"}
+    assert set(body["results"][0]) == {
+        "id",
+        "kind",
+        "ip",
+        "user_agent",
+        "device",
+        "created",
+        "details",
+        "summary",
+    }
     assert body["results"][0]["kind"] == EventKind.LOGIN_SUCCESS
     today = timezone.now().date().isoformat()
     recent = client.get("/api/v1/account/events", {"date_from": today}).json()
