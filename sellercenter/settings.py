@@ -207,8 +207,13 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seller Center <no-reply@sellercenter.example>")
-# Absolute links in e-mails (invitations, alerts, recovery).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails (invitations, alerts, recovery). By default the address `make run` and
+# `make serve` listen on (HOST and PORT, which the Makefile passes on), so links work on any port.
+_SERVE_HOST = env.str("HOST", default="127.0.0.1")
+# A server listening on every interface is opened in a browser through the loopback address.
+_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 (a mapping, not a bind)
+_LINK_HOST = _WILDCARD_HOSTS.get(_SERVE_HOST) or (f"[{_SERVE_HOST}]" if ":" in _SERVE_HOST else _SERVE_HOST)
+SITE_URL = env.str("SITE_URL", default=f"http://{_LINK_HOST}:{env.int('PORT', default=8000)}").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
 REDIS_URL = env.str("REDIS_URL", default="")
