@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 import accounts.api_urls
 import commerce.api_urls
 import security.api_urls
+from sellercenter.api.schema_views import SchemaView
 
 api_v1 = [
     *accounts.api_urls.urlpatterns,
@@ -20,7 +21,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # YAML or JSON for tools, a readable page for a browser.
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the docs work under script-src 'self'.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("notifications.urls")),
