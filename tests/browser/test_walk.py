@@ -212,7 +212,7 @@ def test_the_shop_switcher_and_the_account_menu_work_from_the_keyboard(
     assert problems == []
 
 
-def test_the_account_information_page_saves_details_on_a_phone(
+def test_a_birth_date_saved_on_account_information_is_refused_in_a_new_password(
     page, live_server, password, problems, width, demo
 ):
     base = live_server.url
@@ -230,3 +230,14 @@ def test_the_account_information_page_saves_details_on_a_phone(
     expect(page.locator("#sessions thead")).to_contain_text("Asia/Tokyo")
     expect(page.locator("#sessions")).to_contain_text(describe_device(LONG_UA))
     shoot(page, f"account-security-{width}")
+
+    # The birth date just entered is one the password rules now refuse, in words the person knows.
+    visit(page, f"{base}/account/password/", problems)
+    page.get_by_label("New password", exact=True).press_sequentially("Tulip#harbour17.05", delay=10)
+    expect(page.locator("[data-meter-failures]")).to_contain_text("Remove your birthday (17 May)")
+    page.get_by_label("Current password").fill(password)
+    page.get_by_label("New password, again").fill("Tulip#harbour17.05")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".field-error")).to_contain_text("Remove your birthday (17 May)")
+    owner.refresh_from_db()
+    assert owner.check_password(password)
