@@ -17,6 +17,8 @@ BENCH_DIR = BASE_DIR / "var" / "bench"
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# Served over loopback HTTP, as behind a TLS proxy: no redirect to HTTPS.
+SECURE_SSL_REDIRECT = False
 
 DATABASES = {
     "default": env.db("BENCH_DATABASE_URL", default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}"),

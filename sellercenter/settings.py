@@ -65,7 +65,11 @@ INSTALLED_APPS = [
 
 # A request's path: sessions and users, django-otp's verification state, then the one account gate
 # (security/middleware.py) that ends expired sessions and holds half-signed-in ones at the verify page.
+# The CSP and X-Frame-Options come first, so that they wrap every answer: the HTTPS redirect, the
+# gate's redirects and 401s, CSRF refusals and static files alike.
 MIDDLEWARE = [
+    "security.headers.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,8 +80,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # After messages: the gate explains its redirects with a message.
     "security.middleware.AccountGateMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "security.headers.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "sellercenter.urls"
@@ -182,9 +184,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
+SECURE_HSTS_PRELOAD = not DEBUG
+# TLS: outside DEBUG the site redirects plain HTTP to HTTPS itself, unless TLS ends at a proxy in front
+# (BEHIND_TLS_PROXY): that proxy redirects, and its X-Forwarded-Proto tells which requests came over TLS.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SECURE_SSL_REDIRECT = not DEBUG and not BEHIND_TLS_PROXY
 
 # Client IP: how many trusted proxies put their address in X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
