@@ -22,6 +22,7 @@ from accounts.selectors import two_step_enabled
 from audit.events import EventKind, RequestContext, record_event
 from notifications.email import send_email
 from security import account_history, login_protection, sessions
+from security.device_names import describe_device
 from security.freeze import FROZEN_MESSAGE, freeze_link_url, may_sign_in_while_frozen
 from security.two_step.devices import available_methods
 
@@ -110,7 +111,7 @@ def sign_in(request, email: str, password: str, context: RequestContext) -> Sign
 def complete_sign_in(request, user, context: RequestContext, *, method: SecondStepMethod | None) -> None:
     """What every completed sign-in does: alert about a new device or network, remember both, and
     record "Signed in" (with the second step's method, when there was one)."""
-    device = sessions.describe_device(context.user_agent)
+    device = describe_device(context.user_agent)
     if login_protection.enabled():
         # Compared with earlier sign-ins, so it must look before this one is remembered.
         alert_if_new_origin(user, context, device=device)
