@@ -16,7 +16,7 @@ class EventKind(models.TextChoices):
     LOGIN_PASSWORD_ACCEPTED = "account:login:password_accepted", "Password accepted, second step due"
     LOGIN_SUCCESS = "account:login:success", "Signed in"
     LOGIN_FAILURE = "account:login:failure", "Sign-in failed"
-    LOGIN_LOCKED = "account:login:locked", "Sign-in refused by the lockout"
+    LOGIN_LOCKED = "account:login:locked", "Sign-ins paused after repeated wrong passwords"
     LOGOUT = "account:logout", "Signed out"
     NEW_SIGN_IN_ALERT = "account:login:new_device", "Sign-in from a new device or network"
     SESSION_ENDED = "account:session:ended", "Session ended"

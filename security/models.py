@@ -24,14 +24,48 @@ class UserSession(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in, counted per account and per IP for the lockout (SPEC §7)."""
+    """A failed sign-in, counted per account and per IP for the lockout (SPEC §7).
 
-    email = models.CharField(max_length=254, db_index=True)
+    `account` is the canonical key of the typed address (accounts.addresses), known account or
+    not; blank once a success or a reset cleared it (the row still counts for its IP). `device` is
+    the keyed hash of the browser's known-device cookie when that browser completed a full sign-in
+    on this account before: such a browser counts in its own budget, apart from everyone else's.
+    """
+
+    account = models.CharField(max_length=254, db_index=True)
+    device = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self):
-        return f"{self.email} from {self.ip}"
+        return f"{self.account} from {self.ip}"
+
+
+class LoginLockout(models.Model):
+    """The account's latest lock against password guessing, and what it refused (SPEC §7).
+
+    A counter beside the append-only log: the log gets one event when a lock begins, and each
+    attempt refused while it lasts only adds one here, so a flood cannot push real events off the
+    owner's page. The Account Security page shows the number.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_lockout"
+    )
+    started_at = models.DateTimeField()
+    until = models.DateTimeField()
+    # Failures in the window when the lock began, and attempts refused since.
+    failures = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    # When the account holder was last e-mailed about guessing: at most once an hour.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} locked {self.started_at:%Y-%m-%d %H:%M}, {self.refused} refused"
+
+    @property
+    def active(self) -> bool:
+        return self.until > timezone.now()
 
 
 class PasswordHistory(models.Model):

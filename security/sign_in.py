@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
@@ -72,20 +72,18 @@ def _locked(retry_after: int) -> SignInResult:
 def sign_in(request, email: str, password: str, context: RequestContext) -> SignInResult:
     """Check the credentials and start the session; never raises for a refusal."""
     email = (email or "").strip()
-    User = get_user_model()
     try:
-        # Before the password is even looked at, so a locked account cannot be probed further.
-        attempt = login_protection.begin_attempt(email, context.ip)
+        # Before the password is even looked at, so a locked account cannot be probed further. A
+        # refusal writes no event: the lock's start was logged once, and refusals are only counted.
+        attempt = login_protection.begin_attempt(email, context)
     except login_protection.LoginLocked as locked:
-        known = User.objects.filter(email__iexact=email).first()
-        record_event(known, EventKind.LOGIN_LOCKED, context=context, email=email[:254])
         return _locked(locked.retry_after)
     # Django's ModelBackend hashes the password against a dummy for unknown e-mails, so a wrong
-    # e-mail costs the same time as a wrong password.
+    # e-mail costs the same time as a wrong password. It finds the account by the same canonical
+    # key the lockout counts under (User.objects.get_by_natural_key).
     user = authenticate(request, email=email, password=password or "")
     if user is None:
-        known = User.objects.filter(email__iexact=email).first()
-        record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
+        record_event(attempt.user, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
         login_protection.attempt_failed(attempt)
         return SignInResult(Outcome.INVALID, GENERIC_LOGIN_ERROR)
     with transaction.atomic():

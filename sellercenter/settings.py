@@ -163,7 +163,11 @@ if not LOGIN_PROTECTION and not DEBUG and not env.bool("BENCHMARK_BASELINE", def
     raise ImproperlyConfigured("LOGIN_PROTECTION=false is only for the benchmark's baseline.")
 LOGIN_FAILURE_LIMIT_ACCOUNT = 5
 LOGIN_FAILURE_LIMIT_IP = 20
+# A browser that completed a full sign-in on the account before has a budget of its own.
+LOGIN_FAILURE_LIMIT_KNOWN_DEVICE = 5
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+# While an account is being guessed its holder is e-mailed at most this often.
+LOGIN_GUESSING_EMAIL_INTERVAL = timedelta(hours=1)
 # A sign-in from an IP or device not seen for the user in this long sends an alert e-mail.
 NEW_SIGN_IN_LOOKBACK = timedelta(days=30)
 # The alert's "This wasn't me" link stays valid this long.

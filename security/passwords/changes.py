@@ -11,7 +11,7 @@ from django.db import transaction
 from audit.events import EventKind, RequestContext, record_event
 from notifications import links
 from notifications.email import send_email
-from security import sessions
+from security import login_protection, sessions
 from security.models import PasswordHistory
 from security.passwords.rules import HISTORY_SIZE
 
@@ -80,7 +80,7 @@ def request_password_reset(email: str, context: RequestContext) -> None:
     The link works once, for PASSWORD_RESET_TIMEOUT seconds; asking again replaces it. A frozen
     account is in recovery: whoever holds its mailbox may be the attacker, so no link.
     """
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    user = User.objects.by_email(email).filter(is_active=True).first()
     if user is None:
         return
     if user.is_frozen:
@@ -123,6 +123,8 @@ def reset_password(request, *, new_password: str, context: RequestContext) -> in
         raise links.LinkInvalid(links.UNKNOWN)
     _set_password(user, new_password)
     ended = sessions.end_sessions(user)
+    # The lockout's message promises it: a completed reset lets the owner sign in again.
+    login_protection.reset_completed(user)
     record_event(user, EventKind.PASSWORD_RESET, context=context, sessions_ended=ended)
     send_email(user, "password_reset_done", {"ip": context.ip, "sessions_ended": ended})
     links.release(request, RESET_PURPOSE)

@@ -1,10 +1,13 @@
 """Pages for two-step verification: the Account Security page, enrolment, step-up, turning it off,
 recovery codes, the preferred method and a shop's requirement."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -15,7 +18,7 @@ from accounts.selectors import shops_requiring_two_step, two_step_enabled
 from accounts.services import set_shop_two_step_requirement
 from audit.events import RequestContext
 from permissions.registry import Grant
-from security import selectors
+from security import login_protection, selectors
 from security.forms import CodeForm, PreferredMethodForm, ShopTwoStepForm
 from security.redirects import safe_next
 from security.two_step import devices, enrolment, errors
@@ -24,6 +27,7 @@ from security.two_step.step_up import step_up as pass_step_up
 from security.views.common import code_refused, render_with_wait
 
 RECENT_EVENTS = 10
+LOCKOUT_SHOWN_FOR = timedelta(days=30)
 
 
 @login_required
@@ -46,8 +50,17 @@ def account_security(request):
         "other_sessions": sum(not row.current for row in session_rows),
         "recent_events": list(selectors.events_of_user(user)[:RECENT_EVENTS]),
         "phrase_form": AntiPhishingPhraseForm(initial={"phrase": user.anti_phishing_phrase}),
+        "lockout": _recent_lockout(user),
     }
     return render(request, "security/account_security.html", context)
+
+
+def _recent_lockout(user):
+    """The account's latest lock against password guessing, when it began in the last 30 days."""
+    lockout = login_protection.latest_lockout(user)
+    if lockout is None or lockout.started_at < timezone.now() - LOCKOUT_SHOWN_FOR:
+        return None
+    return lockout
 
 
 @sensitive_post_parameters("code")
