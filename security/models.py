@@ -117,3 +117,24 @@ class KnownOrigin(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.user} first seen {self.first_seen:%Y-%m-%d}"
+
+
+class KnownDeviceCodeFailures(models.Model):
+    """Wrong second-step codes from one browser that completed a full sign-in on the account before:
+    its own budget, apart from the account-wide one on User (security/two_step/codes.py), so that
+    someone holding the password cannot keep the owner's own browser waiting (SPEC §6)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    device = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "device"], name="known_device_code_failures_one_per_device"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.failures} wrong codes on a known browser of {self.user}"
