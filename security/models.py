@@ -13,6 +13,8 @@ class UserSession(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     device = models.CharField(max_length=120, blank=True)
+    # How the sign-in's second step passed (accounts.models.SecondStepMethod; blank: none was due).
+    second_step = models.CharField(max_length=16, blank=True)
     created = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
 
@@ -21,6 +23,10 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.device or 'unknown device'}"
+
+    @property
+    def opened_with_email_code(self) -> bool:
+        return self.second_step == "email"
 
 
 class LoginFailure(models.Model):

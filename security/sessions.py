@@ -84,10 +84,12 @@ def forget(session_key: str | None) -> None:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
-def rekey(old_key: str | None, new_key: str) -> None:
-    """Follow a session whose key was rotated in place (after the second step)."""
+def rekey(old_key: str | None, new_key: str, *, second_step: str | None = None) -> None:
+    """Follow a session whose key was rotated in place; after the second step, note its method (the
+    session list marks sessions opened with an e-mail code)."""
     if old_key:
-        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+        changes = {"session_key": new_key, **({"second_step": second_step} if second_step else {})}
+        UserSession.objects.filter(session_key=old_key).update(**changes)
 
 
 class CurrentSessionError(Exception):

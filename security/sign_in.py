@@ -108,19 +108,32 @@ def sign_in(request, email: str, password: str, context: RequestContext) -> Sign
 
 def complete_sign_in(request, user, context: RequestContext, *, method: SecondStepMethod | None) -> None:
     """What every completed sign-in does: alert about a new device or network, remember both, and
-    record "Signed in" (with the second step's method, when there was one)."""
+    record "Signed in" (with the second step's method, when there was one). A sign-in completed with
+    an e-mail code also e-mails the account a notice with a "This wasn't me" link."""
     device = describe_device(context.user_agent)
     if login_protection.enabled():
         # Compared with earlier sign-ins, so it must look before this one is remembered.
         alert_if_new_origin(user, context, device=device)
         account_history.remember_sign_in(request, user, context)
-    record_event(
+    signed_in = record_event(
         user,
         EventKind.LOGIN_SUCCESS,
         context=context,
         method=method.value if method else "password",
         device=device,
     )
+    if method == SecondStepMethod.EMAIL:
+        # The mailbox alone passed the second step: tell its holder at once (SPEC §6).
+        send_email(
+            user,
+            "sign_in_with_email_code",
+            {
+                "when": signed_in.created,
+                "device": device,
+                "ip": context.ip or "unknown",
+                "freeze_url": freeze_link_url(user, subject=f"email-code:{signed_in.pk}"),
+            },
+        )
 
 
 def alert_if_new_origin(user, context: RequestContext, *, device: str):

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from accounts.selectors import two_step_enabled
 from audit.events import EventKind, RequestContext, record_event
 from notifications import links
 from notifications.email import send_email
@@ -94,7 +95,9 @@ def request_password_reset(email: str, context: RequestContext) -> None:
         subject=f"user:{user.pk}",
     )
     record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context)
-    send_email(user, "password_reset", {"url": issued.url, "ip": context.ip})
+    send_email(
+        user, "password_reset", {"url": issued.url, "ip": context.ip, "two_step": two_step_enabled(user)}
+    )
 
 
 def user_in_reset(request):

@@ -74,7 +74,7 @@ def test_api_lists_sessions_with_the_current_one_marked(owner, password):
     browser(owner, password, agent=CHROME, ip="203.0.113.5")
     body = home.get("/api/v1/account/sessions").json()
     assert body["count"] == 2 and body["next"] is None and body["previous"] is None
-    assert set(body["results"][0]) == {"id", "current", "device", "ip", "created", "last_seen"}
+    assert set(body["results"][0]) == {"id", "current", "device", "ip", "created", "last_seen", "second_step"}
     assert [item["current"] for item in body["results"]].count(True) == 1
 
 
