@@ -50,6 +50,8 @@ class EventKind(models.TextChoices):
     PAYOUT_ACCOUNT_CHANGED = "shop:payout_account:changed", "Payout account changed"
     # Recovery (SPEC §8).
     RECOVERY_CASE_STEP = "recovery:case:step", "Recovery case step"
+    # Hardening (issue 15): the password asked again before two-step settings change.
+    REAUTHENTICATION_FAILURE = "account:reauthentication:failure", "Wrong password when confirming it was you"
 
 
 class SecurityEventQuerySet(models.QuerySet):

@@ -184,6 +184,8 @@ OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
 # known browser instead, at the same growing rate (security/two_step/codes.py).
 OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = OTP_EMAIL_THROTTLE_FACTOR = 0
 STEP_UP_MAX_AGE = timedelta(minutes=10)
+# Changing two-step settings needs a sign-in or the current password within this long (SPEC §6).
+REAUTHENTICATION_MAX_AGE = timedelta(minutes=5)
 # After a password reset or an e-mail address change, e-mail codes cannot complete a sign-in this long.
 EMAIL_CODE_REFUSAL_PERIOD = timedelta(days=7)
 

@@ -12,7 +12,7 @@ from accounts.selectors import two_step_enabled
 from audit.events import EventKind, RequestContext, record_event
 from notifications import links
 from notifications.email import send_email
-from security import login_protection, sessions
+from security import login_protection, reauthentication, sessions
 from security.models import PasswordHistory
 from security.passwords.rules import HISTORY_SIZE
 
@@ -69,6 +69,7 @@ def change_password(
     if request is not None:
         update_session_auth_hash(request, user)
         sessions.rekey(keep, request.session.session_key)
+        reauthentication.mark(request)  # the current password was just typed
     record_event(user, EventKind.PASSWORD_CHANGED, context=context, sessions_ended=ended)
     send_email(user, "password_changed", {"ip": context.ip, "sessions_ended": ended})
     return ended

@@ -18,8 +18,9 @@ from accounts.selectors import shops_requiring_two_step, two_step_enabled
 from accounts.services import set_shop_two_step_requirement
 from audit.events import RequestContext
 from permissions.registry import Grant
-from security import login_protection, selectors
-from security.forms import CodeForm, PreferredMethodForm, ShopTwoStepForm
+from security import login_protection, reauthentication, selectors
+from security.forms import CodeForm, ConfirmPasswordForm, PreferredMethodForm, ShopTwoStepForm
+from security.reauthentication import reauthentication_required
 from security.redirects import safe_next
 from security.two_step import devices, enrolment, errors
 from security.two_step.step_up import is_fresh, step_up_required
@@ -63,9 +64,39 @@ def _recent_lockout(user):
     return lockout
 
 
+@sensitive_post_parameters("password")
+@login_required
+@never_cache
+def confirm_password(request):
+    """The password prompt of recent authentication: two-step settings need it (SPEC §6)."""
+    next_url = safe_next(request, reverse("security:account-security"))
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
+    status, wait = 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reauthentication.confirm_password(
+                    request, form.cleaned_data["password"], RequestContext.from_request(request)
+                )
+            except reauthentication.TooManyGuesses as spent:
+                form.add_error(None, f"Too many tries. Wait {spent.wait} seconds, then try again.")
+                status, wait = 429, spent.wait
+            except reauthentication.WrongPassword:
+                form.add_error("password", reauthentication.WRONG_PASSWORD)
+                status = 400
+            else:
+                return redirect(next_url)
+        else:
+            status = 400
+    return render_with_wait(
+        request, "security/confirm_password.html", {"form": form, "next": next_url}, status=status, wait=wait
+    )
+
+
 @sensitive_post_parameters("code")
 @login_required
 @never_cache
+@reauthentication_required
 def totp_enrol(request):
     user = request.user
     if two_step_enabled(user):
@@ -141,6 +172,7 @@ def step_up(request):
 
 @login_required
 @never_cache
+@reauthentication_required
 @step_up_required
 def disable(request):
     user = request.user
@@ -148,25 +180,34 @@ def disable(request):
         return redirect("security:account-security")
     if request.method == "POST":
         try:
-            enrolment.disable(user, RequestContext.from_request(request))
+            enrolment.disable(
+                user, RequestContext.from_request(request), keep_session_key=request.session.session_key
+            )
         except errors.TwoStepError as error:
             messages.error(request, error.message)
         else:
             enrolment.forget_verification(request)
-            messages.success(request, "Two-step verification is off. We e-mailed you about this change.")
+            messages.success(
+                request,
+                "Two-step verification is off, and your other sessions are signed out. "
+                "We e-mailed you about this change.",
+            )
         return redirect("security:account-security")
     return render(request, "security/two_step_disable.html", {"required_by": shops_requiring_two_step(user)})
 
 
 @login_required
 @never_cache
+@reauthentication_required
 @step_up_required
 def recovery_codes(request):
     user = request.user
     if not two_step_enabled(user):
         return redirect("security:account-security")
     if request.method == "POST":
-        codes = enrolment.regenerate_recovery_codes(user, RequestContext.from_request(request))
+        codes = enrolment.regenerate_recovery_codes(
+            user, RequestContext.from_request(request), keep_session_key=request.session.session_key
+        )
         return _recovery_codes_page(request, codes, enrolled=False)
     return render(
         request, "security/recovery_codes_regenerate.html", {"codes_left": devices.recovery_codes_left(user)}
@@ -175,6 +216,7 @@ def recovery_codes(request):
 
 @require_POST
 @login_required
+@reauthentication_required(back="security:account-security")
 def preferred_method(request):
     form = PreferredMethodForm(request.POST)
     if form.is_valid() and two_step_enabled(request.user):
