@@ -6,6 +6,7 @@ Each figure is one function taking the running servers and returning its rows; a
 """
 
 import argparse
+import base64
 import os
 import secrets
 import statistics
@@ -377,6 +378,7 @@ def setup_django(database_url: str) -> None:
     os.environ["BENCH_DATABASE_URL"] = database_url
     # One key for every process, so sessions signed by one gunicorn worker are valid in the other.
     os.environ["SECRET_KEY"] = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50)
+    os.environ.setdefault("TOTP_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     os.environ["DEBUG"] = "false"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django

@@ -4,6 +4,7 @@ Every variable is listed in README.md. Without any of them the project runs on S
 tasks in-process and writes e-mail as files under var/mail/.
 """
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -37,6 +38,24 @@ def _development_secret_key() -> str:
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
+
+
+def _development_totp_key() -> str:
+    """Like SECRET_KEY: generated once per checkout into a git-ignored file; production sets it."""
+    if not DEBUG:
+        raise ImproperlyConfigured("TOTP_ENCRYPTION_KEY must be set when DEBUG is off.")
+    key_file = VAR_DIR / "totp_encryption_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+# Authenticator (TOTP) secrets are encrypted in the database with this key, kept apart from it
+# (security/two_step/secret_storage.py); older keys stay readable from the fallbacks while rotating.
+TOTP_ENCRYPTION_KEY = env.str("TOTP_ENCRYPTION_KEY", default="") or _development_totp_key()
+TOTP_ENCRYPTION_KEY_FALLBACKS = env.list("TOTP_ENCRYPTION_KEY_FALLBACKS", default=[])
 
 # Applications.
 INSTALLED_APPS = [

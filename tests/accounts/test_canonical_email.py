@@ -64,8 +64,9 @@ def test_lookups_by_address_use_the_key_on_this_database():
 def test_the_migration_keys_existing_accounts():
     from importlib import import_module
 
-    from django.apps import apps
+    from django.db.migrations.executor import MigrationExecutor
 
+    apps = MigrationExecutor(connection).loader.project_state(("accounts", "0004_canonical_email")).apps
     sam = UserFactory(email="sam@example.com")
     User.objects.filter(pk=sam.pk).update(email_canonical="stale")
     import_module("accounts.migrations.0004_canonical_email").fill_canonical_emails(apps, None)

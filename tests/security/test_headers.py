@@ -11,6 +11,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
+TOTP_KEY = "dGhpcnR5LXR3by1ieXRlcy1vZi10ZXN0LWtleS14eXo="
+
 STRICT = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
@@ -66,6 +68,7 @@ def _production_settings(**env) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sellercenter.settings",
         "SECRET_KEY": "x" * 50,
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
         **env,
     }
     out = subprocess.run(
@@ -78,6 +81,12 @@ def test_hsts_is_sent_for_a_year_outside_debug_and_not_in_development():
     assert _production_settings(DEBUG="false")["hsts"] == 365 * 24 * 3600
     assert _production_settings(DEBUG="false")["secure"] is True
     assert _production_settings(DEBUG="true")["hsts"] == 0
+
+
+def test_production_refuses_to_start_without_a_totp_encryption_key():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _production_settings(DEBUG="false", TOTP_ENCRYPTION_KEY="")
+    assert "TOTP_ENCRYPTION_KEY must be set" in refused.value.stderr
 
 
 def test_production_refuses_to_start_with_login_protection_off():
@@ -150,6 +159,7 @@ def _production_client(code: str, **env) -> str:
         "DJANGO_SETTINGS_MODULE": "sellercenter.settings",
         "DEBUG": "false",
         "SECRET_KEY": "x" * 50,
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
         "ALLOWED_HOSTS": "seller.example.com",
         **env,
     }
@@ -194,6 +204,7 @@ def _check_deploy(**env) -> subprocess.CompletedProcess:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "k7#Qp" + "x9" * 30,
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
         "ALLOWED_HOSTS": "seller.example.com",
         **env,
     }
