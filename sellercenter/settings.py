@@ -121,8 +121,22 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL through DATABASE_URL.
+DEFAULT_SQLITE_FILE = VAR_DIR / "db.sqlite3"
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the default database file readable by this account only (0600), before SQLite does with
+    the umask: it holds password hashes and sessions. SQLite gives its -wal and -shm files the
+    database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+
+
+if not env.str("DATABASE_URL", default=""):
+    _private_sqlite_file(DEFAULT_SQLITE_FILE)
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE_FILE}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -230,8 +244,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
-# E-mail: files under var/mail/ by default so a first-run user can open the links.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# E-mail: files under var/mail/ by default so a first-run user can open the links; the folder and its
+# files are private to this account (0700 / 0600, sellercenter/mail.py).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="sellercenter.mail.PrivateFileEmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
