@@ -63,20 +63,30 @@ class SecurityEventQuerySet(models.QuerySet):
 
 
 class SecurityEvent(models.Model):
-    """One row of the append-only security log (SPEC §9)."""
+    """One row of the append-only security log (SPEC §9).
+
+    Rows outlive the people and shops they are about: deleting either leaves the log untouched (no
+    SET_NULL rewriting it, no database constraint to stop the delete), and `user_email` keeps who
+    the event was about as they were then. On PostgreSQL the database itself refuses UPDATE and
+    DELETE of the table (a trigger, audit/migrations/0003).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="security_events",
     )
+    # The person's e-mail address when the event was recorded.
+    user_email = models.CharField(max_length=254, blank=True)
     shop = models.ForeignKey(
         "accounts.Shop",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="security_events",
     )
     # One of EventKind's values; no `choices`, so that a new kind needs no migration.
@@ -96,7 +106,7 @@ class SecurityEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.user_id} {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.user_email or self.user_id} {self.created:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
