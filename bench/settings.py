@@ -41,8 +41,9 @@ CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = True
 
-# The strength check is rate-limited per IP; every bench request comes from 127.0.0.1.
+# The strength check and reset requests are rate-limited per IP; every bench request comes from 127.0.0.1.
 PASSWORD_CHECK_RATE = "1000000/min"
+PASSWORD_RESET_REQUEST_RATE = "1000000/min"
 
 LOGGING = {
     "version": 1,
