@@ -16,9 +16,10 @@ RUN pip install .
 
 COPY . .
 
-# Static files are collected into the image and served by WhiteNoise. The key below exists only for
-# this build step; the running containers must be given SECRET_KEY.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
+# Static files are collected into the image and served by WhiteNoise. The keys below exist only for
+# this build step; the running containers must be given SECRET_KEY and TOTP_ENCRYPTION_KEY.
+RUN SECRET_KEY=collectstatic-only TOTP_ENCRYPTION_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LW5ldmVyLXVzZWQtMzI= \
+    python manage.py collectstatic --noinput -v0
 
 # Private uploads and file e-mail live on volumes mounted at /data (see docker-compose.yml).
 RUN useradd --create-home --uid 1000 seller \

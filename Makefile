@@ -11,6 +11,7 @@ PORT ?= 8000
 # DEMO_PASSWORD=... gives every demo user that password instead of printed random ones.
 DEMO_PASSWORD ?=
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: help install run serve setup test lint format bench worker beat clean distclean
 
@@ -59,7 +60,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A sellercenter worker --loglevel INFO

@@ -65,7 +65,7 @@ class StaffAccountCreationForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.by_email(email).exists():
             raise ValidationError("An account with this e-mail address already exists.", code="unique")
         return email
 

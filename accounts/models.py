@@ -3,18 +3,40 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.addresses import canonical_email
 from permissions.registry import ASSIGNABLE_ROLES, Grant, grants_for
 
+EMAIL_TAKEN = "An account with this e-mail address already exists."
 
-class UserManager(BaseUserManager):
+
+class UserQuerySet(models.QuerySet):
+    def by_email(self, address: str):
+        """The account this address names, compared as canonical_email() keys on every database."""
+        return self.filter(email_canonical=canonical_email(address))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for user in objs:
+            user.email_canonical = canonical_email(user.email)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("email"), str):
+            kwargs.setdefault("email_canonical", canonical_email(kwargs["email"]))
+        return super().update(**kwargs)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        # The auth backend's lookup: the same key as every other lookup by address.
+        return self.get(email_canonical=canonical_email(email))
 
     def create_user(self, email, password=None, **fields):
         if not email:
@@ -61,6 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person with one login, who may belong to several shops."""
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
+    # canonical_email(email), kept by save(): the key of every lookup by address and of the lockout's
+    # per-account count. Case folding can lengthen a string (ß → ss), hence the room.
+    email_canonical = models.CharField(max_length=1000, unique=True, editable=False)
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -105,6 +130,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        super().clean()
+        self.email_canonical = canonical_email(self.email)
+        taken = type(self).objects.filter(email_canonical=self.email_canonical).exclude(pk=self.pk)
+        if self.email and taken.exists():
+            raise ValidationError({"email": EMAIL_TAKEN}, code="unique")
+
+    def save(self, *args, **kwargs):
+        self.email_canonical = canonical_email(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_canonical"}
+        super().save(*args, **kwargs)
 
     @property
     def is_frozen(self) -> bool:

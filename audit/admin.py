@@ -18,12 +18,13 @@ class KindFilter(admin.SimpleListFilter):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
-    list_display = ["created", "kind_label", "user", "shop", "ip", "user_agent"]
+    # The person by the e-mail kept on the row, and by id: the account may have been deleted since.
+    list_display = ["created", "kind_label", "user_email", "shop", "ip", "user_agent"]
     list_filter = [KindFilter, ("created", admin.DateFieldListFilter)]
-    search_fields = ["user__email", "shop__slug", "ip"]
+    search_fields = ["user_email", "shop__slug", "ip"]
     date_hierarchy = "created"
-    list_select_related = ["user", "shop"]
-    readonly_fields = ["created", "kind", "user", "shop", "ip", "user_agent", "details"]
+    list_select_related = ["shop"]
+    readonly_fields = ["created", "kind", "user_email", "user_id", "shop", "ip", "user_agent", "details"]
     fields = readonly_fields
 
     @admin.display(description="kind", ordering="kind")

@@ -49,6 +49,7 @@ def record_event(
     context = context or RequestContext()
     return SecurityEvent.objects.create(
         user=user,
+        user_email=getattr(user, "email", "") or "",
         shop=shop,
         kind=kind,
         ip=context.ip,

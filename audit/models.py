@@ -16,7 +16,7 @@ class EventKind(models.TextChoices):
     LOGIN_PASSWORD_ACCEPTED = "account:login:password_accepted", "Password accepted, second step due"
     LOGIN_SUCCESS = "account:login:success", "Signed in"
     LOGIN_FAILURE = "account:login:failure", "Sign-in failed"
-    LOGIN_LOCKED = "account:login:locked", "Sign-in refused by the lockout"
+    LOGIN_LOCKED = "account:login:locked", "Sign-ins paused after repeated wrong passwords"
     LOGOUT = "account:logout", "Signed out"
     NEW_SIGN_IN_ALERT = "account:login:new_device", "Sign-in from a new device or network"
     SESSION_ENDED = "account:session:ended", "Session ended"
@@ -54,6 +54,8 @@ class EventKind(models.TextChoices):
     PROFILE_CHANGED = "account:profile:changed", "Account information changed"
     EMAIL_CHANGE_REQUESTED = "account:email:change_requested", "E-mail address change requested"
     EMAIL_CHANGE_CANCELLED = "account:email:change_cancelled", "E-mail address change cancelled"
+    # The password asked again before two-step settings change.
+    REAUTHENTICATION_FAILURE = "account:reauthentication:failure", "Wrong password when confirming it was you"
 
 
 class SecurityEventQuerySet(models.QuerySet):
@@ -65,20 +67,30 @@ class SecurityEventQuerySet(models.QuerySet):
 
 
 class SecurityEvent(models.Model):
-    """One row of the append-only security log (SPEC §9)."""
+    """One row of the append-only security log (SPEC §9).
+
+    Rows outlive the people and shops they are about: deleting either leaves the log untouched (no
+    SET_NULL rewriting it, no database constraint to stop the delete), and `user_email` keeps who
+    the event was about as they were then. On PostgreSQL the database itself refuses UPDATE and
+    DELETE of the table (a trigger, audit/migrations/0003).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="security_events",
     )
+    # The person's e-mail address when the event was recorded.
+    user_email = models.CharField(max_length=254, blank=True)
     shop = models.ForeignKey(
         "accounts.Shop",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="security_events",
     )
     # One of EventKind's values; no `choices`, so that a new kind needs no migration.
@@ -98,7 +110,7 @@ class SecurityEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.user_id} {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.user_email or self.user_id} {self.created:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -16,6 +16,9 @@ SHOP = "bench-shop"
 DASHBOARD_MEMBER = "member@bench.example"
 LOGIN_USERS = [f"login{i}@bench.example" for i in range(24)]
 CHANGE_USERS = [f"change{i}@bench.example" for i in range(5)]
+# Password reset requests: a registered address and one that has no account.
+RESET_USER = "reset@bench.example"
+UNKNOWN_ADDRESS = "nobody@bench.example"
 # Roles of the measured member: a dashboard with a few modules, like most sub-accounts see.
 MEMBER_ROLES = ["finance_specialist", "marketing_specialist", "customer_service_agent"]
 
@@ -80,6 +83,8 @@ def seed() -> None:
     for email in LOGIN_USERS:
         user = User.objects.create(email=email, password=hashed)
         Membership.objects.create(user=user, shop=shop, roles=["main_admin"])
+    reset_user = User.objects.create(email=RESET_USER, password=hashed)
+    Membership.objects.create(user=reset_user, shop=shop, roles=["main_admin"])
 
     history = _password_history_model()
     earlier = [make_password(random_password(14)) for _ in range(5)]

@@ -17,6 +17,8 @@ BENCH_DIR = BASE_DIR / "var" / "bench"
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# Served over loopback HTTP, as behind a TLS proxy: no redirect to HTTPS.
+SECURE_SSL_REDIRECT = False
 
 DATABASES = {
     "default": env.db("BENCH_DATABASE_URL", default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}"),
@@ -39,8 +41,9 @@ CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = True
 
-# The strength check is rate-limited per IP; every bench request comes from 127.0.0.1.
+# The strength check and reset requests are rate-limited per IP; every bench request comes from 127.0.0.1.
 PASSWORD_CHECK_RATE = "1000000/min"
+PASSWORD_RESET_REQUEST_RATE = "1000000/min"
 
 LOGGING = {
     "version": 1,

@@ -150,6 +150,22 @@ def origins(user, context: RequestContext) -> Origins:
     )
 
 
+def known_device_key(user, device_id: str | None) -> str:
+    """The keyed hash of this browser when it completed a full sign-in on the account before (the
+    lockout's and the code throttle's own budget for it), else "". `user` may be None: the query
+    runs all the same, so an unknown address costs what a known one does."""
+    if not device_id:
+        return ""
+    key = _device_hash(device_id)
+    seen = KnownOrigin.objects.filter(
+        user_id=getattr(user, "pk", None),
+        kind=KnownOrigin.Kind.DEVICE,
+        key=key,
+        first_seen__lt=timezone.now(),
+    ).exists()
+    return key if seen else ""
+
+
 def device_first_seen(user, device_id: str | None) -> datetime | None:
     """When this browser first completed a full sign-in on the account, or None."""
     seen = _seen(user, KnownOrigin.Kind.DEVICE, device_id and _device_hash(device_id))

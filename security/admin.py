@@ -50,10 +50,15 @@ class UserSessionAdmin(admin.ModelAdmin):
 class LoginFailureAdmin(admin.ModelAdmin):
     """Recent failed sign-ins; deleting an account's rows lifts its lockout early."""
 
-    list_display = ["created", "email", "ip"]
-    search_fields = ["email", "ip"]
+    list_display = ["created", "account", "ip", "from_known_device"]
+    search_fields = ["account", "ip"]
     list_filter = [("created", admin.DateFieldListFilter)]
-    readonly_fields = ["email", "ip", "created"]
+    readonly_fields = ["account", "ip", "from_known_device", "created"]
+    exclude = ["device"]
+
+    @admin.display(boolean=True, description="from a known browser")
+    def from_known_device(self, failure):
+        return bool(failure.device)
 
     def has_add_permission(self, request):
         return False

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_init, post_save, pre_save
 
 
 class SecurityConfig(AppConfig):
@@ -6,12 +7,24 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self):
-        # Security's panels on pages of the accounts app and on every shop page (accounts.panels),
-        # and its own items of the security check-up (security.checkup).
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from accounts import panels
         from security import panels as security_panels
         from security.checkup_items import register_items
+        from security.two_step import secret_storage
 
+        # Authenticator secrets are encrypted at rest (security/two_step/secret_storage.py).
+        post_init.connect(secret_storage.decrypt_on_load, sender=TOTPDevice, dispatch_uid="totp-key-decrypt")
+        pre_save.connect(
+            secret_storage.encrypt_before_save, sender=TOTPDevice, dispatch_uid="totp-key-encrypt"
+        )
+        post_save.connect(
+            secret_storage.restore_after_save, sender=TOTPDevice, dispatch_uid="totp-key-restore"
+        )
+
+        # Security's panels on pages of the accounts app and on every shop page (accounts.panels),
+        # and its own items of the security check-up (security.checkup).
         register_items()
         panels.register(
             "account_information",

@@ -62,7 +62,7 @@ def normalise_address(address: str) -> str:
 
 
 def _address_taken(address: str, user) -> bool:
-    return get_user_model().objects.filter(email__iexact=address).exclude(pk=user.pk).exists()
+    return get_user_model().objects.by_email(address).exclude(pk=user.pk).exists()
 
 
 def pending_change(user) -> EmailChange | None:

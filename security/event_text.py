@@ -136,7 +136,9 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     EventKind.LOGIN_PASSWORD_ACCEPTED: lambda d: "The password was right; the second step was asked for.",
     EventKind.LOGIN_SUCCESS: _login_success,
     EventKind.LOGIN_FAILURE: _login_failure,
-    EventKind.LOGIN_LOCKED: lambda d: "Refused without checking the password: too many failed sign-ins.",
+    EventKind.LOGIN_LOCKED: lambda d: (
+        f"Sign-ins paused after {_plural(len(d.get('failures') or []), 'wrong password')}."
+    ),
     EventKind.LOGOUT: lambda d: "Signed out.",
     EventKind.NEW_SIGN_IN_ALERT: lambda d: (
         "A device or network not seen in 30 days signed in; we e-mailed you."
@@ -178,6 +180,9 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     EventKind.PROFILE_CHANGED: _profile_changed,
     EventKind.EMAIL_CHANGE_REQUESTED: lambda d: f"A confirmation link was sent to {d['new_email']}.",
     EventKind.EMAIL_CHANGE_CANCELLED: lambda d: f"The change to {d['new_email']} was cancelled.",
+    EventKind.REAUTHENTICATION_FAILURE: lambda d: (
+        "A wrong password was given to confirm it was you before changing two-step verification."
+    ),
 }
 
 

@@ -61,6 +61,12 @@ class NewPasswordForm(forms.Form):
         return data
 
 
+class ConfirmPasswordForm(forms.Form):
+    """The current password, to confirm it is you before two-step settings change."""
+
+    password = _password_field("current-password", autofocus=True)
+
+
 class PasswordChangeForm(NewPasswordForm):
     current_password = _password_field("current-password", autofocus=True)
     field_order = ["current_password", "new_password", "new_password_again"]

@@ -2,7 +2,8 @@
 
 Django's SecurityMiddleware already sends HSTS (outside DEBUG), nosniff and Referrer-Policy, and
 XFrameOptionsMiddleware sends X-Frame-Options for older browsers; this adds the CSP, whose
-frame-ancestors 'none' is the modern form of the same clickjacking defence.
+frame-ancestors 'none' is the modern form of the same clickjacking defence. Both middlewares sit at
+the top of settings.MIDDLEWARE, so every answer carries them, the account gate's included.
 """
 
 POLICY = {

@@ -1,21 +1,45 @@
-"""Login protection (SPEC §7): the lockout.
+"""Login protection (SPEC §7): the lockout, which must stop guessing without locking the owner out.
 
-The lockout: 5 failures on an account or 20 from one IP in 15 minutes.
+Failures are counted in budgets, each over LOGIN_FAILURE_WINDOW (15 minutes):
+- the account: LOGIN_FAILURE_LIMIT_ACCOUNT (5) failures from browsers it does not know, counted
+  under one canonical key of the typed address (accounts.addresses), so look-alike spellings share
+  one count, and an unknown address is counted just like a known one;
+- each browser that completed a full sign-in on the account before (its known-device cookie,
+  security.account_history): its own LOGIN_FAILURE_LIMIT_KNOWN_DEVICE (5). Failures from elsewhere,
+  the account's or the IP's, never stop it;
+- each IP: LOGIN_FAILURE_LIMIT_IP (20), for every attempt not from such a browser.
+Over a budget, attempts get 429 with Retry-After. A success starts its own budget again; a completed
+password reset clears the account's budgets (reset_completed).
+
+When the account's budget runs out a lock begins: the log gets one event naming the failures that led
+to it, and the account holder an e-mail, at most once per LOGIN_GUESSING_EMAIL_INTERVAL. Attempts
+refused while it lasts are counted on LoginLockout, outside the append-only log, and the Account
+Security page shows the number.
 
 The counts are rows of LoginFailure in the database, so every web process and node sees the same
-ones. django-axes was considered: it keys one failure limit on a combination of parameters, while
-this product needs two independent limits (per account and per IP) with different thresholds and a
-success that clears only the account's count. Two indexed counts over one small table do that in a
-single query, with nothing else to configure.
+ones. django-axes keys one failure limit on a combination of parameters; this product needs several
+independent budgets with a success that clears only its own, which two indexed counts over one small
+table give in a single query.
 """
 
 import math
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from security.models import LoginFailure
+from accounts.addresses import canonical_email
+from audit.events import EventKind, RequestContext, record_event
+from notifications.email import send_email
+from security.account_history import known_device_key
+from security.models import LoginFailure, LoginLockout
+
+# Locks closer together than this belong to one spell of guessing: the refused count adds up.
+SPELL_GAP = timedelta(hours=24)
 
 
 class LoginLocked(Exception):
@@ -30,92 +54,190 @@ def enabled() -> bool:
     return settings.LOGIN_PROTECTION
 
 
-def _normalise(email: str) -> str:
-    return (email or "").strip().lower()[:254]
+def account_key(address: str) -> str:
+    """The key an address's failures are counted under."""
+    return canonical_email(address)[:254]
 
 
-def begin_attempt(email: str, ip: str | None) -> LoginFailure:
-    """Check the limits before the password is looked at; LoginLocked when the account or the IP has
-    reached its limit (known or unknown e-mail alike). Pass the result to attempt_failed/succeeded.
+@dataclass
+class Attempt:
+    """A sign-in in progress: written as a failure until the password proves otherwise."""
+
+    failure: LoginFailure
+    user: object | None  # the account the address names, if any
+    context: RequestContext
+    earlier: dict = field(default_factory=dict)  # failures per budget before this one
+
+    @property
+    def from_known_device(self) -> bool:
+        return bool(self.failure.device)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    name: str
+    rows: Q
+    limit: int
+
+
+def _budgets(attempt: Attempt) -> list[_Budget]:
+    failure = attempt.failure
+    if failure.device:
+        return [
+            _Budget(
+                "device",
+                Q(account=failure.account, device=failure.device),
+                settings.LOGIN_FAILURE_LIMIT_KNOWN_DEVICE,
+            )
+        ]
+    budgets = [
+        _Budget("account", Q(account=failure.account, device=""), settings.LOGIN_FAILURE_LIMIT_ACCOUNT)
+    ]
+    if failure.ip:
+        budgets.append(_Budget("ip", Q(ip=failure.ip), settings.LOGIN_FAILURE_LIMIT_IP))
+    return budgets
+
+
+def begin_attempt(email: str, context: RequestContext) -> Attempt:
+    """Check the budgets before the password is looked at; LoginLocked when one is spent (known or
+    unknown address alike). Pass the result to attempt_failed() or attempt_succeeded().
 
     The attempt is written as a failure first and the others counted after: of N simultaneous
     attempts the k-th to be written sees at least k-1 others, so no more than the limit reach the
     password check however they are spread over processes and nodes. A success takes it back.
     """
-    attempt = LoginFailure(email=_normalise(email), ip=ip or None, created=timezone.now())
-    attempt.earlier_account_failures = 0
+    user = get_user_model().objects.by_email(email).first()
+    failure = LoginFailure(
+        account=account_key(email),
+        device=known_device_key(user, context.device_id),
+        ip=context.ip or None,
+        created=timezone.now(),
+    )
+    attempt = Attempt(failure=failure, user=user, context=context)
     if not enabled():
         return attempt
-    _refuse_over_limit(attempt, _counts(attempt))
-    attempt.save()
-    counts = _counts(attempt)
-    _refuse_over_limit(attempt, counts)
-    attempt.earlier_account_failures = counts["account"]
+    _refuse_over_budget(attempt)
+    failure.save()
+    attempt.earlier = _refuse_over_budget(attempt)
     return attempt
 
 
-def _rows(attempt: LoginFailure) -> tuple[Q, Q]:
-    return Q(email=attempt.email), (Q(ip=attempt.ip) if attempt.ip else Q(pk__in=[]))
+def _counts(attempt: Attempt, budgets: list[_Budget]) -> dict[str, int]:
+    """Failures in the window in each budget, not counting the attempt itself."""
+    since = attempt.failure.created - settings.LOGIN_FAILURE_WINDOW
+    every = Q(pk__in=[])
+    for budget in budgets:
+        every |= budget.rows
+    rows = LoginFailure.objects.filter(every, created__gte=since)
+    if attempt.failure.pk:
+        rows = rows.exclude(pk=attempt.failure.pk)
+    return rows.aggregate(**{b.name: Count("id", filter=b.rows) for b in budgets})
 
 
-def _counts(attempt: LoginFailure) -> dict:
-    """Failures in the window for the attempt's account and IP, not counting the attempt itself."""
-    by_account, by_ip = _rows(attempt)
-    since = attempt.created - settings.LOGIN_FAILURE_WINDOW
-    rows = LoginFailure.objects.filter(by_account | by_ip, created__gte=since)
-    if attempt.pk:
-        rows = rows.exclude(pk=attempt.pk)
-    return rows.aggregate(account=Count("id", filter=by_account), ip=Count("id", filter=by_ip))
-
-
-def _refuse_over_limit(attempt: LoginFailure, counts: dict) -> None:
-    by_account, by_ip = _rows(attempt)
-    over = []
-    if counts["account"] >= settings.LOGIN_FAILURE_LIMIT_ACCOUNT:
-        over.append((by_account, settings.LOGIN_FAILURE_LIMIT_ACCOUNT))
-    if counts["ip"] >= settings.LOGIN_FAILURE_LIMIT_IP:
-        over.append((by_ip, settings.LOGIN_FAILURE_LIMIT_IP))
-    if not over:
-        return
-    if attempt.pk:
+def _refuse_over_budget(attempt: Attempt) -> dict[str, int]:
+    budgets = _budgets(attempt)
+    counts = _counts(attempt, budgets)
+    spent = [b for b in budgets if counts[b.name] >= b.limit]
+    if not spent:
+        return counts
+    if attempt.failure.pk:
         # A refused attempt is not a failure: counting it would keep an account locked for as
         # long as someone keeps knocking.
-        LoginFailure.objects.filter(pk=attempt.pk).delete()
+        LoginFailure.objects.filter(pk=attempt.failure.pk).delete()
+    if attempt.user is not None and any(b.name == "account" for b in spent):
+        LoginLockout.objects.filter(user=attempt.user).update(refused=F("refused") + 1)
     now = timezone.now()
-    since = now - settings.LOGIN_FAILURE_WINDOW
-    raise LoginLocked(max(_wait(rows, limit, since, now) for rows, limit in over))
+    raise LoginLocked(max(_wait(b, now) for b in spent))
 
 
-def _wait(rows: Q, limit: int, since, now) -> int:
+def _wait(budget: _Budget, now) -> int:
     """Seconds until the count falls below the limit: when the limit-th newest failure ages out."""
     created = (
-        LoginFailure.objects.filter(rows, created__gte=since)
+        LoginFailure.objects.filter(budget.rows, created__gte=now - settings.LOGIN_FAILURE_WINDOW)
         .order_by("-created")
-        .values_list("created", flat=True)[limit - 1 : limit]
+        .values_list("created", flat=True)[budget.limit - 1 : budget.limit]
     )
     oldest_counted = next(iter(created), now)
     remaining = (oldest_counted + settings.LOGIN_FAILURE_WINDOW - now).total_seconds()
     return max(1, math.ceil(remaining))
 
 
-def attempt_succeeded(attempt: LoginFailure | None) -> None:
-    """The password was right: the attempt is no failure, and the account's count starts again.
+def attempt_succeeded(attempt: Attempt) -> None:
+    """The password was right: the attempt is no failure, and its own budget starts again (the
+    account's for an unknown browser, the browser's own for a known one).
 
-    The account's earlier rows stay, without their e-mail, so that they still count for the IP.
+    The cleared rows stay, without their account, so that they still count for the IP.
     """
-    if attempt is None:
-        return
-    if attempt.pk:
-        LoginFailure.objects.filter(pk=attempt.pk).delete()
-    if attempt.earlier_account_failures:
-        LoginFailure.objects.filter(email=attempt.email).update(email="")
+    if attempt.failure.pk:
+        LoginFailure.objects.filter(pk=attempt.failure.pk).delete()
+    own = "device" if attempt.from_known_device else "account"
+    if attempt.earlier.get(own):
+        LoginFailure.objects.filter(account=attempt.failure.account, device=attempt.failure.device).update(
+            account=""
+        )
 
 
-def attempt_failed(attempt: LoginFailure) -> None:
-    """The password was wrong: the attempt counts. Rows past the window count for nothing, and
-    pruning them here keeps the table small without a periodic job."""
+def attempt_failed(attempt: Attempt) -> None:
+    """The password was wrong: the attempt counts, and when it spends the account's budget a lock
+    begins. Rows past the window count for nothing; pruning them here keeps the table small."""
     if not enabled():
         return
-    if not attempt.pk:
-        attempt.save()
-    LoginFailure.objects.filter(created__lt=attempt.created - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
+    failure = attempt.failure
+    LoginFailure.objects.filter(created__lt=failure.created - 4 * settings.LOGIN_FAILURE_WINDOW).delete()
+    if attempt.user is None or attempt.from_known_device:
+        return
+    if attempt.earlier.get("account", 0) + 1 >= settings.LOGIN_FAILURE_LIMIT_ACCOUNT:
+        _lock_began(attempt)
+
+
+@transaction.atomic
+def _lock_began(attempt: Attempt) -> None:
+    """Record the start of the account's lock once, however many attempts reach it together."""
+    user, now = attempt.user, timezone.now()
+    budget = _budgets(attempt)[0]
+    failures = list(
+        LoginFailure.objects.filter(budget.rows, created__gte=now - settings.LOGIN_FAILURE_WINDOW)
+        .order_by("created")
+        .values_list("created", "ip")
+    )
+    if len(failures) < budget.limit:
+        return
+    until = failures[-budget.limit][0] + settings.LOGIN_FAILURE_WINDOW
+    LoginLockout.objects.bulk_create(
+        [LoginLockout(user=user, started_at=now, until=now)], ignore_conflicts=True
+    )
+    lock = LoginLockout.objects.select_for_update().get(user=user)
+    if lock.until > now and lock.failures:
+        return
+    if not lock.failures or lock.until < now - SPELL_GAP:
+        lock.started_at, lock.refused = now, 0
+    lock.until, lock.failures = until, len(failures)
+    notify = lock.notified_at is None or lock.notified_at <= now - settings.LOGIN_GUESSING_EMAIL_INTERVAL
+    if notify:
+        lock.notified_at = now
+    lock.save()
+    record_event(
+        user,
+        EventKind.LOGIN_LOCKED,
+        context=attempt.context,
+        locked_until=until.isoformat(timespec="seconds"),
+        failures=[{"at": when.isoformat(timespec="seconds"), "ip": ip} for when, ip in failures],
+    )
+    if notify:
+        send_email(
+            user,
+            "sign_in_guessing",
+            {"failures": len(failures), "first": failures[0][0], "until": until},
+        )
+
+
+def reset_completed(user) -> None:
+    """A completed password reset: the account's failures stop counting (they still count for
+    their IPs) and its lock ends. Call it inside the reset's transaction."""
+    LoginFailure.objects.filter(account=account_key(user.email)).update(account="")
+    LoginLockout.objects.filter(user=user, until__gt=timezone.now()).update(until=timezone.now())
+
+
+def latest_lockout(user) -> LoginLockout | None:
+    """The account's latest lock, for the Account Security page (None: never locked)."""
+    return LoginLockout.objects.filter(user=user).first()

@@ -13,6 +13,8 @@ class UserSession(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     device = models.CharField(max_length=120, blank=True)
+    # How the sign-in's second step passed (accounts.models.SecondStepMethod; blank: none was due).
+    second_step = models.CharField(max_length=16, blank=True)
     created = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
 
@@ -22,16 +24,54 @@ class UserSession(models.Model):
     def __str__(self):
         return f"{self.user} on {self.device or 'unknown device'}"
 
+    @property
+    def opened_with_email_code(self) -> bool:
+        return self.second_step == "email"
+
 
 class LoginFailure(models.Model):
-    """A failed sign-in, counted per account and per IP for the lockout (SPEC §7)."""
+    """A failed sign-in, counted per account and per IP for the lockout (SPEC §7).
 
-    email = models.CharField(max_length=254, db_index=True)
+    `account` is the canonical key of the typed address (accounts.addresses), known account or
+    not; blank once a success or a reset cleared it (the row still counts for its IP). `device` is
+    the keyed hash of the browser's known-device cookie when that browser completed a full sign-in
+    on this account before: such a browser counts in its own budget, apart from everyone else's.
+    """
+
+    account = models.CharField(max_length=254, db_index=True)
+    device = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self):
-        return f"{self.email} from {self.ip}"
+        return f"{self.account} from {self.ip}"
+
+
+class LoginLockout(models.Model):
+    """The account's latest lock against password guessing, and what it refused (SPEC §7).
+
+    A counter beside the append-only log: the log gets one event when a lock begins, and each
+    attempt refused while it lasts only adds one here, so a flood cannot push real events off the
+    owner's page. The Account Security page shows the number.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_lockout"
+    )
+    started_at = models.DateTimeField()
+    until = models.DateTimeField()
+    # Failures in the window when the lock began, and attempts refused since.
+    failures = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    # When the account holder was last e-mailed about guessing: at most once an hour.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} locked {self.started_at:%Y-%m-%d %H:%M}, {self.refused} refused"
+
+    @property
+    def active(self) -> bool:
+        return self.until > timezone.now()
 
 
 class PasswordHistory(models.Model):
@@ -130,3 +170,24 @@ class PasswordVerdict(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {'passes' if self.passes else 'breaks a rule'} at {self.checked_at:%Y-%m-%d}"
+
+
+class KnownDeviceCodeFailures(models.Model):
+    """Wrong second-step codes from one browser that completed a full sign-in on the account before:
+    its own budget, apart from the account-wide one on User (security/two_step/codes.py), so that
+    someone holding the password cannot keep the owner's own browser waiting (SPEC §6)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    device = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "device"], name="known_device_code_failures_one_per_device"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.failures} wrong codes on a known browser of {self.user}"

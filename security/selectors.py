@@ -40,7 +40,7 @@ def events_of_user(user):
 
 
 def events_of_shop(shop):
-    return SecurityEvent.objects.filter(shop=shop).select_related("user").order_by("-created", "-id")
+    return SecurityEvent.objects.filter(shop=shop).order_by("-created", "-id")
 
 
 def kinds_in(events) -> list[str]:

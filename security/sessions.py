@@ -5,25 +5,15 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
-from user_agents import parse as parse_user_agent
 
 from audit.events import EventKind, RequestContext, record_event
+from security.device_names import describe_device
 from security.models import UserSession
 
 # Keys this module keeps in request.session.
 AUTH_AT = "auth_at"  # when the password was accepted (absolute timeout)
 SEEN_AT = "seen_at"  # the last time a request touched the session (idle timeout)
 TWO_STEP_PENDING = "two_step_pending"  # the password passed, the second step has not
-
-
-def describe_device(user_agent: str) -> str:
-    """A short, human name for a browser: "Chrome 120 on Windows 10"."""
-    if not user_agent:
-        return "Unknown device"
-    agent = parse_user_agent(user_agent)
-    browser = f"{agent.browser.family} {agent.browser.version_string}".strip()
-    system = f"{agent.os.family} {agent.os.version_string}".strip()
-    return f"{browser} on {system}"[:120]
 
 
 def start(request, user, context: RequestContext, *, record: bool = True) -> UserSession | None:
@@ -94,10 +84,12 @@ def forget(session_key: str | None) -> None:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
-def rekey(old_key: str | None, new_key: str) -> None:
-    """Follow a session whose key was rotated in place (after the second step)."""
+def rekey(old_key: str | None, new_key: str, *, second_step: str | None = None) -> None:
+    """Follow a session whose key was rotated in place; after the second step, note its method (the
+    session list marks sessions opened with an e-mail code)."""
     if old_key:
-        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+        changes = {"session_key": new_key, **({"second_step": second_step} if second_step else {})}
+        UserSession.objects.filter(session_key=old_key).update(**changes)
 
 
 class CurrentSessionError(Exception):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
@@ -22,6 +22,7 @@ from accounts.selectors import two_step_enabled
 from audit.events import EventKind, RequestContext, record_event
 from notifications.email import send_email
 from security import account_history, login_protection, sessions
+from security.device_names import describe_device
 from security.freeze import FROZEN_MESSAGE, freeze_link_url, may_sign_in_while_frozen
 from security.passwords import verdicts
 from security.two_step.devices import available_methods
@@ -72,20 +73,18 @@ def _locked(retry_after: int) -> SignInResult:
 def sign_in(request, email: str, password: str, context: RequestContext) -> SignInResult:
     """Check the credentials and start the session; never raises for a refusal."""
     email = (email or "").strip()
-    User = get_user_model()
     try:
-        # Before the password is even looked at, so a locked account cannot be probed further.
-        attempt = login_protection.begin_attempt(email, context.ip)
+        # Before the password is even looked at, so a locked account cannot be probed further. A
+        # refusal writes no event: the lock's start was logged once, and refusals are only counted.
+        attempt = login_protection.begin_attempt(email, context)
     except login_protection.LoginLocked as locked:
-        known = User.objects.filter(email__iexact=email).first()
-        record_event(known, EventKind.LOGIN_LOCKED, context=context, email=email[:254])
         return _locked(locked.retry_after)
     # Django's ModelBackend hashes the password against a dummy for unknown e-mails, so a wrong
-    # e-mail costs the same time as a wrong password.
+    # e-mail costs the same time as a wrong password. It finds the account by the same canonical
+    # key the lockout counts under (User.objects.get_by_natural_key).
     user = authenticate(request, email=email, password=password or "")
     if user is None:
-        known = User.objects.filter(email__iexact=email).first()
-        record_event(known, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
+        record_event(attempt.user, EventKind.LOGIN_FAILURE, context=context, email=email[:254])
         login_protection.attempt_failed(attempt)
         return SignInResult(Outcome.INVALID, GENERIC_LOGIN_ERROR)
     with transaction.atomic():
@@ -113,19 +112,32 @@ def sign_in(request, email: str, password: str, context: RequestContext) -> Sign
 
 def complete_sign_in(request, user, context: RequestContext, *, method: SecondStepMethod | None) -> None:
     """What every completed sign-in does: alert about a new device or network, remember both, and
-    record "Signed in" (with the second step's method, when there was one)."""
-    device = sessions.describe_device(context.user_agent)
+    record "Signed in" (with the second step's method, when there was one). A sign-in completed with
+    an e-mail code also e-mails the account a notice with a "This wasn't me" link."""
+    device = describe_device(context.user_agent)
     if login_protection.enabled():
         # Compared with earlier sign-ins, so it must look before this one is remembered.
         alert_if_new_origin(user, context, device=device)
         account_history.remember_sign_in(request, user, context)
-    record_event(
+    signed_in = record_event(
         user,
         EventKind.LOGIN_SUCCESS,
         context=context,
         method=method.value if method else "password",
         device=device,
     )
+    if method == SecondStepMethod.EMAIL:
+        # The mailbox alone passed the second step: tell its holder at once (SPEC §6).
+        send_email(
+            user,
+            "sign_in_with_email_code",
+            {
+                "when": signed_in.created,
+                "device": device,
+                "ip": context.ip or "unknown",
+                "freeze_url": freeze_link_url(user, subject=f"email-code:{signed_in.pk}"),
+            },
+        )
 
 
 def alert_if_new_origin(user, context: RequestContext, *, device: str):

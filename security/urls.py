@@ -12,6 +12,7 @@ urlpatterns = [
     # Two-step verification and the Account Security page.
     path("account/security/", two_step.account_security, name="account-security"),
     path("account/security/step-up/", two_step.step_up, name="step-up"),
+    path("account/security/confirm-password/", two_step.confirm_password, name="confirm-password"),
     path("account/security/2sv/totp/", two_step.totp_enrol, name="totp-enrol"),
     path("account/security/2sv/disable/", two_step.disable, name="two-step-disable"),
     path("account/security/2sv/recovery-codes/", two_step.recovery_codes, name="recovery-codes"),

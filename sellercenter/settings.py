@@ -4,6 +4,7 @@ Every variable is listed in README.md. Without any of them the project runs on S
 tasks in-process and writes e-mail as files under var/mail/.
 """
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -38,6 +39,24 @@ def _development_secret_key() -> str:
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
 
+
+def _development_totp_key() -> str:
+    """Like SECRET_KEY: generated once per checkout into a git-ignored file; production sets it."""
+    if not DEBUG:
+        raise ImproperlyConfigured("TOTP_ENCRYPTION_KEY must be set when DEBUG is off.")
+    key_file = VAR_DIR / "totp_encryption_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+# Authenticator (TOTP) secrets are encrypted in the database with this key, kept apart from it
+# (security/two_step/secret_storage.py); older keys stay readable from the fallbacks while rotating.
+TOTP_ENCRYPTION_KEY = env.str("TOTP_ENCRYPTION_KEY", default="") or _development_totp_key()
+TOTP_ENCRYPTION_KEY_FALLBACKS = env.list("TOTP_ENCRYPTION_KEY_FALLBACKS", default=[])
+
 # Applications.
 INSTALLED_APPS = [
     "sellercenter.apps.SellerCenterAdminConfig",
@@ -65,7 +84,11 @@ INSTALLED_APPS = [
 
 # A request's path: sessions and users, django-otp's verification state, then the one account gate
 # (security/middleware.py) that ends expired sessions and holds half-signed-in ones at the verify page.
+# The CSP and X-Frame-Options come first, so that they wrap every answer: the HTTPS redirect, the
+# gate's redirects and 401s, CSRF refusals and static files alike.
 MIDDLEWARE = [
+    "security.headers.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,8 +101,6 @@ MIDDLEWARE = [
     "security.middleware.AccountGateMiddleware",
     # Pages in the viewer's time zone (User.time_zone); the API stays in UTC.
     "accounts.middleware.TimeZoneMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "security.headers.ContentSecurityPolicyMiddleware",
     # Last, so it sees a view's Http404 first: the product's 404 page even with DEBUG on.
     "sellercenter.errors.ProductNotFoundMiddleware",
 ]
@@ -104,8 +125,22 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL through DATABASE_URL.
+DEFAULT_SQLITE_FILE = VAR_DIR / "db.sqlite3"
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the default database file readable by this account only (0600), before SQLite does with
+    the umask: it holds password hashes and sessions. SQLite gives its -wal and -shm files the
+    database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+
+
+if not env.str("DATABASE_URL", default=""):
+    _private_sqlite_file(DEFAULT_SQLITE_FILE)
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE_FILE}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -167,7 +202,11 @@ if not LOGIN_PROTECTION and not DEBUG and not env.bool("BENCHMARK_BASELINE", def
     raise ImproperlyConfigured("LOGIN_PROTECTION=false is only for the benchmark's baseline.")
 LOGIN_FAILURE_LIMIT_ACCOUNT = 5
 LOGIN_FAILURE_LIMIT_IP = 20
+# A browser that completed a full sign-in on the account before has a budget of its own.
+LOGIN_FAILURE_LIMIT_KNOWN_DEVICE = 5
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+# While an account is being guessed its holder is e-mailed at most this often.
+LOGIN_GUESSING_EMAIL_INTERVAL = timedelta(hours=1)
 # A sign-in from an IP or device not seen for the user in this long sends an alert e-mail.
 NEW_SIGN_IN_LOOKBACK = timedelta(days=30)
 # The alert's "This wasn't me" link stays valid this long.
@@ -180,7 +219,14 @@ OTP_TOTP_ISSUER = "Seller Center"
 # One 30 s step of drift either way, never more: django-otp's drift learning would widen the window.
 OTP_TOTP_SYNC = False
 OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
+# django-otp's throttle counts per second-step device, whoever types; ours counts per account and per
+# known browser instead, at the same growing rate (security/two_step/codes.py).
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = OTP_EMAIL_THROTTLE_FACTOR = 0
 STEP_UP_MAX_AGE = timedelta(minutes=10)
+# Changing two-step settings needs a sign-in or the current password within this long (SPEC §6).
+REAUTHENTICATION_MAX_AGE = timedelta(minutes=5)
+# After a password reset or an e-mail address change, e-mail codes cannot complete a sign-in this long.
+EMAIL_CODE_REFUSAL_PERIOD = timedelta(days=7)
 
 # HTTP security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -188,9 +234,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
+SECURE_HSTS_PRELOAD = not DEBUG
+# TLS: outside DEBUG the site redirects plain HTTP to HTTPS itself, unless TLS ends at a proxy in front
+# (BEHIND_TLS_PROXY): that proxy redirects, and its X-Forwarded-Proto tells which requests came over TLS.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SECURE_SSL_REDIRECT = not DEBUG and not BEHIND_TLS_PROXY
 
 # Client IP: how many trusted proxies put their address in X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -201,8 +250,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
-# E-mail: files under var/mail/ by default so a first-run user can open the links.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# E-mail: files under var/mail/ by default so a first-run user can open the links; the folder and its
+# files are private to this account (0700 / 0600, sellercenter/mail.py).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="sellercenter.mail.PrivateFileEmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -232,6 +282,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["sellercenter.api.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # JSON bodies nested deeper than a few levels are a 400, never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "sellercenter.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

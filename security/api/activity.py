@@ -19,7 +19,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UserSession
-        fields = ["id", "current", "device", "ip", "created", "last_seen"]
+        # second_step: "totp", "email" or "recovery_code" when the sign-in passed one, else "".
+        fields = ["id", "current", "device", "ip", "created", "last_seen", "second_step"]
 
     def get_current(self, row) -> bool:
         return row.session_key == self.context["request"].session.session_key

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.models import SecondStepMethod
 from audit.events import RequestContext
 from security import sessions
+from security.reauthentication import RecentAuthentication
 from security.two_step import devices, enrolment, errors
 from security.two_step.sign_in_step import send_email_code, verify_second_step
 from security.two_step.step_up import FreshSecondStep
@@ -115,12 +116,14 @@ class StepUpView(APIView):
 
 
 class TotpView(APIView):
-    """POST starts enrolling an authenticator app; DELETE turns two-step verification off."""
+    """POST starts enrolling an authenticator app; DELETE turns two-step verification off and ends
+    the other sessions. Both need a recent authentication (or `password` in the body); DELETE a
+    fresh second step too."""
 
     def get_permissions(self):
         if self.request.method == "DELETE":
-            return [IsAuthenticated(), FreshSecondStep()]
-        return [IsAuthenticated()]
+            return [IsAuthenticated(), RecentAuthentication(), FreshSecondStep()]
+        return [IsAuthenticated(), RecentAuthentication()]
 
     @extend_schema(
         request=None,
@@ -135,15 +138,21 @@ class TotpView(APIView):
             device = enrolment.pending_totp_device(request.user, restart=True)
         except errors.TwoStepError as error:
             raise_for(error)
+        # The secret is a credential: no cache, shared or private, may keep it.
         return Response(
             {"otpauth_uri": devices.otpauth_uri(device), "secret": devices.base32_secret(device)},
             status=status.HTTP_201_CREATED,
+            headers={"Cache-Control": "no-store"},
         )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         try:
-            enrolment.disable(request.user, RequestContext.from_request(request))
+            enrolment.disable(
+                request.user,
+                RequestContext.from_request(request),
+                keep_session_key=request.session.session_key,
+            )
         except errors.TwoStepError as error:
             raise_for(error)
         enrolment.forget_verification(request._request)
@@ -152,7 +161,10 @@ class TotpView(APIView):
 
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class TotpConfirmView(APIView):
-    """Confirm the app with a code from it; the answer holds the recovery codes, shown only once."""
+    """Confirm the app with a code from it (needs a recent authentication, or `password` in the
+    body); the answer holds the recovery codes, shown only once."""
+
+    permission_classes = [IsAuthenticated, RecentAuthentication]
 
     @extend_schema(request=ConfirmSerializer, responses={200: RecoveryCodesResponse})
     def post(self, request):
@@ -168,14 +180,19 @@ class TotpConfirmView(APIView):
 
 
 class RecoveryCodesView(APIView):
-    """Regenerate the recovery codes (needs a fresh second step); the old ones stop working."""
+    """Regenerate the recovery codes (needs a recent authentication, or `password` in the body, and a
+    fresh second step); the old ones stop working and the other sessions end."""
 
-    permission_classes = [IsAuthenticated, FreshSecondStep]
+    permission_classes = [IsAuthenticated, RecentAuthentication, FreshSecondStep]
 
     @extend_schema(request=None, responses={200: RecoveryCodesResponse})
     def post(self, request):
         try:
-            codes = enrolment.regenerate_recovery_codes(request.user, RequestContext.from_request(request))
+            codes = enrolment.regenerate_recovery_codes(
+                request.user,
+                RequestContext.from_request(request),
+                keep_session_key=request.session.session_key,
+            )
         except errors.TwoStepError as error:
             raise_for(error)
         return Response({"recovery_codes": codes}, headers={"Cache-Control": "no-store"})

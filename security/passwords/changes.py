@@ -7,14 +7,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
+from accounts.addresses import canonical_email
+from accounts.selectors import two_step_enabled
 from audit.events import EventKind, RequestContext, record_event
 from notifications import links
-from notifications.email import send_email
-from security import sessions
+from notifications.email import render_email, send_email
+from security import login_protection, reauthentication, sessions
 from security.models import PasswordHistory
 from security.passwords import verdicts
 from security.passwords.rules import HISTORY_SIZE
+from security.tasks import deliver_reset_email
 
 User = get_user_model()
 
@@ -70,6 +74,7 @@ def change_password(
     if request is not None:
         update_session_auth_hash(request, user)
         sessions.rekey(keep, request.session.session_key)
+        reauthentication.mark(request)  # the current password was just typed
     record_event(user, EventKind.PASSWORD_CHANGED, context=context, sessions_ended=ended)
     send_email(user, "password_changed", {"ip": context.ip, "sessions_ended": ended})
     return ended
@@ -81,22 +86,41 @@ def request_password_reset(email: str, context: RequestContext) -> None:
 
     The link works once, for PASSWORD_RESET_TIMEOUT seconds; asking again replaces it. A frozen
     account is in recovery: whoever holds its mailbox may be the attacker, so no link.
+
+    Known address or not, the request does the same work (SPEC §7): it looks the account up, writes
+    a link row (one that no e-mail carries when there is nobody to send it to), logs the request,
+    renders the e-mail and queues one delivery task for after the commit, which sends it only to an
+    account that may reset its password. The time of the answer tells nothing.
     """
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if user is None:
-        return
-    if user.is_frozen:
-        record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context, refused="frozen")
-        return
+    user = User.objects.by_email(email).filter(is_active=True).first()
+    may_reset = user is not None and not user.is_frozen
     issued = links.issue(
         RESET_PURPOSE,
         landing="security:password-reset-confirm",
         lifetime=timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
-        user=user,
-        subject=f"user:{user.pk}",
+        user=user if may_reset else None,
+        subject=f"user:{user.pk}" if user else _address_subject(email),
     )
-    record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context)
-    send_email(user, "password_reset", {"url": issued.url, "ip": context.ip})
+    if may_reset:
+        record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context)
+    elif user is not None:
+        record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context, refused="frozen")
+    else:
+        record_event(None, EventKind.PASSWORD_RESET_REQUESTED, context=context, email=email.strip()[:254])
+    subject, body = render_email(
+        "password_reset",
+        {"url": issued.url, "ip": context.ip, "two_step": two_step_enabled(user.pk if user else None)},
+        user=user or User(email=email),
+    )
+    address = user.email if may_reset else None
+    transaction.on_commit(lambda: deliver_reset_email.delay(address, subject, body), robust=True)
+
+
+def _address_subject(email: str) -> str:
+    """What a link for an address without an account is about: a keyed digest, not the address."""
+    return (
+        "address:" + salted_hmac(RESET_PURPOSE, canonical_email(email), algorithm="sha256").hexdigest()[:48]
+    )
 
 
 def user_in_reset(request):
@@ -125,6 +149,8 @@ def reset_password(request, *, new_password: str, context: RequestContext) -> in
         raise links.LinkInvalid(links.UNKNOWN)
     _set_password(user, new_password)
     ended = sessions.end_sessions(user)
+    # The lockout's message promises it: a completed reset lets the owner sign in again.
+    login_protection.reset_completed(user)
     record_event(user, EventKind.PASSWORD_RESET, context=context, sessions_ended=ended)
     send_email(user, "password_reset_done", {"ip": context.ip, "sessions_ended": ended})
     links.release(request, RESET_PURPOSE)

@@ -1,9 +1,15 @@
-"""Checking a second-step code, throttled per device (django-otp) and per account (ours).
+"""Checking a second-step code, throttled per budget, with django-otp's replay protection.
 
-django-otp throttles each device and refuses a TOTP code at or before the last accepted step; the
-counter on User adds a throttle that spans devices and sessions, so neither a new session nor
-switching between app, e-mail and recovery codes resets it: a few free mistakes, then 2, 4, 8 …
-seconds between tries, at most an hour.
+Each wrong code makes the next try wait: 1, 2, 4, 8 … seconds, at most an hour. Budgets:
+- the account's, on User: every browser that has not completed a full sign-in on the account shares
+  it, across sessions and methods, so neither a new session nor switching between app, e-mail and
+  recovery codes resets it;
+- each browser that has (its known-device cookie, security.account_history): one of its own
+  (KnownDeviceCodeFailures), so someone holding the password and guessing codes cannot keep the
+  owner's own browser waiting (SPEC §6).
+django-otp's throttle counts per second-step device, whoever types, which would make every browser
+wait for the guesser: it is off (OTP_*_THROTTLE_FACTOR = 0), and these budgets grow at its rate.
+django-otp still refuses a TOTP code at or before the last accepted step (no replay).
 """
 
 import math
@@ -18,29 +24,27 @@ from django.utils import timezone
 from accounts.models import SecondStepMethod
 from audit.events import EventKind, RequestContext, record_event
 from notifications.email import send_email
+from security.account_history import known_device_key
+from security.models import KnownDeviceCodeFailures
 from security.two_step.devices import DEVICE_MODELS, recovery_code_hash, recovery_codes_left
 from security.two_step.errors import INVALID_CODE_MESSAGE, InvalidCode, NotAvailable, Throttled
 
-ACCOUNT_FREE_FAILURES = 3
-ACCOUNT_MAX_DELAY = 60 * 60
+MAX_DELAY = 60 * 60
 
 
-def account_wait(user) -> int:
-    """Seconds before this account may try another code (0: now)."""
-    failures = user.two_step_failures
-    if failures < ACCOUNT_FREE_FAILURES or user.two_step_last_failure_at is None:
+def wait_after(failures: int, last_failure_at) -> int:
+    """Seconds before a budget with `failures` wrong codes, the last at `last_failure_at`, may try
+    again (0: now): 2^(failures-1) seconds after the last one, at most MAX_DELAY."""
+    if not failures or last_failure_at is None:
         return 0
-    delay = min(2 ** (failures - ACCOUNT_FREE_FAILURES + 1), ACCOUNT_MAX_DELAY)
-    remaining = (user.two_step_last_failure_at + timedelta(seconds=delay) - timezone.now()).total_seconds()
+    delay = min(2 ** min(failures - 1, 20), MAX_DELAY)
+    remaining = (last_failure_at + timedelta(seconds=delay) - timezone.now()).total_seconds()
     return max(0, math.ceil(remaining))
 
 
-def device_wait(device) -> int:
-    """Seconds before django-otp's throttle lets this device verify again (0: now)."""
-    allowed, info = device.verify_is_allowed()
-    if allowed or not info or "locked_until" not in info:
-        return 0
-    return max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+def account_wait(user) -> int:
+    """Seconds before the account's budget (browsers it does not know) may try another code."""
+    return wait_after(user.two_step_failures, user.two_step_last_failure_at)
 
 
 def _token_for(method: SecondStepMethod, code: str) -> str:
@@ -55,13 +59,54 @@ class _Attempt:
     wait: int = 0
 
 
+class _AccountBudget:
+    """The account-wide budget, on the locked User row."""
+
+    def __init__(self, account):
+        self.account = account
+
+    def wait(self) -> int:
+        return account_wait(self.account)
+
+    def failed(self) -> None:
+        type(self.account).objects.filter(pk=self.account.pk).update(
+            two_step_failures=F("two_step_failures") + 1, two_step_last_failure_at=timezone.now()
+        )
+
+    def passed(self) -> None:
+        if self.account.two_step_failures:
+            type(self.account).objects.filter(pk=self.account.pk).update(
+                two_step_failures=0, two_step_last_failure_at=None
+            )
+
+
+class _KnownDeviceBudget:
+    """A known browser's own budget (its row is locked through the User row's lock)."""
+
+    def __init__(self, account, device_key: str):
+        self.row, _ = KnownDeviceCodeFailures.objects.get_or_create(user=account, device=device_key)
+
+    def wait(self) -> int:
+        return wait_after(self.row.failures, self.row.last_failure_at)
+
+    def failed(self) -> None:
+        KnownDeviceCodeFailures.objects.filter(pk=self.row.pk).update(
+            failures=F("failures") + 1, last_failure_at=timezone.now()
+        )
+
+    def passed(self) -> None:
+        if self.row.failures:
+            KnownDeviceCodeFailures.objects.filter(pk=self.row.pk).update(failures=0, last_failure_at=None)
+
+
 def _attempt(user, method: SecondStepMethod, code: str, context: RequestContext, *, confirmed: bool):
-    """Try a code on the user's device for this method, counting a failure on device and account.
+    """Try a code on the user's device for this method, counting a failure in this browser's budget.
 
     Runs in its own transaction and returns rather than raises, so that a failure's counters and
     security event are committed.
     """
     User = get_user_model()
+    device_key = known_device_key(user, context.device_id)
     with transaction.atomic():
         # Locking the user row serialises attempts on one account across sessions and processes.
         account = User.objects.select_for_update().get(pk=user.pk)
@@ -74,20 +119,25 @@ def _attempt(user, method: SecondStepMethod, code: str, context: RequestContext,
         )
         if device is None:
             return None
-        wait = max(account_wait(account), device_wait(device))
+        budget = _KnownDeviceBudget(account, device_key) if device_key else _AccountBudget(account)
+        wait = budget.wait()
         if wait:
             return _Attempt(wait=wait)
         if device.verify_token(_token_for(method, code)):
-            if account.two_step_failures:
-                User.objects.filter(pk=account.pk).update(two_step_failures=0, two_step_last_failure_at=None)
+            budget.passed()
+            if not device_key:
                 user.two_step_failures, user.two_step_last_failure_at = 0, None
             if method == SecondStepMethod.RECOVERY_CODE:
                 _recovery_code_used(account, context)
             return _Attempt(device=device)
-        User.objects.filter(pk=account.pk).update(
-            two_step_failures=F("two_step_failures") + 1, two_step_last_failure_at=timezone.now()
+        budget.failed()
+        record_event(
+            account,
+            EventKind.TWO_STEP_FAILURE,
+            context=context,
+            method=method.value,
+            known_browser=bool(device_key),
         )
-        record_event(account, EventKind.TWO_STEP_FAILURE, context=context, method=method.value)
         return _Attempt()
 
 

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondStepMethod
 from accounts.selectors import two_step_enabled
+from security.two_step import email_codes
 
 # The e-mail code is a fallback for signing in only (SPEC §6; OWASP ASVS 6.3.6): whoever holds the
 # mailbox can also reset the password, so it cannot vouch for a sensitive action.
@@ -29,10 +30,13 @@ def totp_device(user, *, confirmed: bool = True) -> TOTPDevice | None:
 
 
 def available_methods(user) -> list[str]:
-    """The second-step methods this user can use now, in the API's names."""
+    """The second-step methods this user can use now, in the API's names (no e-mail code for a
+    while after a password reset or an address change: security.two_step.email_codes)."""
     if not two_step_enabled(user):
         return []
-    methods = [SecondStepMethod.TOTP.value, SecondStepMethod.EMAIL.value]
+    methods = [SecondStepMethod.TOTP.value]
+    if email_codes.refused_since(user) is None:
+        methods.append(SecondStepMethod.EMAIL.value)
     if recovery_codes_left(user):
         methods.append(SecondStepMethod.RECOVERY_CODE.value)
     return methods

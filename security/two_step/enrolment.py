@@ -60,8 +60,9 @@ def confirm_totp(request, code: str, context: RequestContext) -> list[str]:
 
 
 @transaction.atomic
-def disable(user, context: RequestContext) -> None:
-    """Remove every second-step device of the user; refused while a shop of theirs requires 2SV."""
+def disable(user, context: RequestContext, *, keep_session_key: str | None = None) -> int:
+    """Remove every second-step device of the user and end their other sessions (all but the one
+    kept); refused while a shop of theirs requires 2SV. Returns how many sessions ended."""
     if not two_step_enabled(user):
         raise NotAvailable("Two-step verification is already off.")
     required_by = shops_requiring_two_step(user)
@@ -70,8 +71,10 @@ def disable(user, context: RequestContext) -> None:
             f"{', '.join(required_by)} requires two-step verification for all members, so it must stay on."
         )
     remove_all(user)
-    record_event(user, EventKind.TWO_STEP_DISABLED, context=context)
-    send_email(user, "two_step_disabled", {"context": context})
+    ended = sessions.end_sessions(user, keep_session_key=keep_session_key)
+    record_event(user, EventKind.TWO_STEP_DISABLED, context=context, sessions_ended=ended)
+    send_email(user, "two_step_disabled", {"context": context, "sessions_ended": ended})
+    return ended
 
 
 def forget_verification(request) -> None:
@@ -81,13 +84,17 @@ def forget_verification(request) -> None:
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user, context: RequestContext) -> list[str]:
-    """Ten new recovery codes; the old ones stop working."""
+def regenerate_recovery_codes(
+    user, context: RequestContext, *, keep_session_key: str | None = None
+) -> list[str]:
+    """Ten new recovery codes; the old ones stop working and the user's other sessions (all but the
+    one kept) end."""
     if not two_step_enabled(user):
         raise NotAvailable("Turn on two-step verification first.")
     codes = issue_recovery_codes(user)
-    record_event(user, EventKind.RECOVERY_CODES_REGENERATED, context=context)
-    send_email(user, "two_step_recovery_codes_regenerated", {"context": context})
+    ended = sessions.end_sessions(user, keep_session_key=keep_session_key)
+    record_event(user, EventKind.RECOVERY_CODES_REGENERATED, context=context, sessions_ended=ended)
+    send_email(user, "two_step_recovery_codes_regenerated", {"context": context, "sessions_ended": ended})
     return codes
 
 

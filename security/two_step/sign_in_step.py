@@ -14,6 +14,7 @@ from audit.events import RequestContext
 from notifications.email import send_email
 from security import sessions
 from security.sign_in import complete_sign_in
+from security.two_step import email_codes
 from security.two_step.codes import check_code
 from security.two_step.devices import STEP_UP_METHODS
 from security.two_step.errors import NotAvailable, Throttled
@@ -26,6 +27,8 @@ def verify_second_step(request, method, code: str, context: RequestContext) -> N
     Raises the errors of codes.check_code (InvalidCode, Throttled, NotAvailable).
     """
     method = SecondStepMethod(method)
+    if method == SecondStepMethod.EMAIL:
+        email_codes.ensure_allowed(request.user)
     device = check_code(request.user, method, code, context)
     with transaction.atomic():
         pass_second_step(request, device, context, method=method)
@@ -43,13 +46,14 @@ def pass_second_step(request, device, context: RequestContext, *, method: Second
     request.session.pop(sessions.TWO_STEP_PENDING, None)
     if method in STEP_UP_METHODS:
         mark_fresh(request)
-    sessions.rekey(old_key, request.session.session_key)
+    sessions.rekey(old_key, request.session.session_key, second_step=method)
 
 
 def send_email_code(user, context: RequestContext) -> None:
     """E-mail a 6-digit sign-in code, valid for OTP_EMAIL_TOKEN_VALIDITY seconds and usable once."""
     if not two_step_enabled(user):
         raise NotAvailable("Codes by e-mail are a fallback for accounts with an authenticator app.")
+    email_codes.ensure_allowed(user)
     with transaction.atomic():
         device, _ = EmailDevice.objects.select_for_update().get_or_create(
             user=user, defaults={"name": "E-mail", "confirmed": True}

@@ -17,7 +17,7 @@ from security import sessions
 from security.forms import CodeForm, LoginForm
 from security.redirects import safe_next
 from security.sign_in import Outcome, sign_in, sign_out
-from security.two_step import errors
+from security.two_step import email_codes, errors
 from security.two_step.devices import infer_method
 from security.two_step.sign_in_step import send_email_code, verify_second_step
 from security.views.common import code_refused, render_with_wait
@@ -99,14 +99,16 @@ def login_verify(request):
                 return redirect(next_url or reverse("accounts:shops"))
         else:
             status = 400
+    refused_since = email_codes.refused_since(user)
     return render_with_wait(
         request,
         "security/login_verify.html",
         {
             "form": form,
             "next": next_url,
-            "email_mode": email_mode,
+            "email_mode": email_mode and refused_since is None,
             "prefers_email": user.preferred_two_step_method == SecondStepMethod.EMAIL,
+            "email_code_refused": email_codes.refusal_message(refused_since) if refused_since else "",
         },
         status=status,
         wait=wait,

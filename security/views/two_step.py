@@ -1,10 +1,13 @@
 """Pages for two-step verification: the Account Security page, enrolment, step-up, turning it off,
 recovery codes, the preferred method and a shop's requirement."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -14,8 +17,9 @@ from accounts.selectors import shops_requiring_two_step, two_step_enabled
 from accounts.services import set_shop_two_step_requirement
 from audit.events import RequestContext
 from permissions.registry import Grant
-from security import selectors
-from security.forms import CodeForm, PreferredMethodForm, ShopTwoStepForm
+from security import login_protection, reauthentication, selectors
+from security.forms import CodeForm, ConfirmPasswordForm, PreferredMethodForm, ShopTwoStepForm
+from security.reauthentication import reauthentication_required
 from security.redirects import safe_next
 from security.two_step import devices, enrolment, errors
 from security.two_step.step_up import is_fresh, step_up_required
@@ -23,6 +27,7 @@ from security.two_step.step_up import step_up as pass_step_up
 from security.views.common import code_refused, render_with_wait
 
 RECENT_EVENTS = 10
+LOCKOUT_SHOWN_FOR = timedelta(days=30)
 
 
 @login_required
@@ -44,13 +49,52 @@ def account_security(request):
         "sessions": session_rows,
         "other_sessions": sum(not row.current for row in session_rows),
         "recent_events": list(selectors.events_of_user(user)[:RECENT_EVENTS]),
+        "lockout": _recent_lockout(user),
     }
     return render(request, "security/account_security.html", context)
+
+
+def _recent_lockout(user):
+    """The account's latest lock against password guessing, when it began in the last 30 days."""
+    lockout = login_protection.latest_lockout(user)
+    if lockout is None or lockout.started_at < timezone.now() - LOCKOUT_SHOWN_FOR:
+        return None
+    return lockout
+
+
+@sensitive_post_parameters("password")
+@login_required
+@never_cache
+def confirm_password(request):
+    """The password prompt of recent authentication: two-step settings need it (SPEC §6)."""
+    next_url = safe_next(request, reverse("security:account-security"))
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
+    status, wait = 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reauthentication.confirm_password(
+                    request, form.cleaned_data["password"], RequestContext.from_request(request)
+                )
+            except reauthentication.TooManyGuesses as spent:
+                form.add_error(None, f"Too many tries. Wait {spent.wait} seconds, then try again.")
+                status, wait = 429, spent.wait
+            except reauthentication.WrongPassword:
+                form.add_error("password", reauthentication.WRONG_PASSWORD)
+                status = 400
+            else:
+                return redirect(next_url)
+        else:
+            status = 400
+    return render_with_wait(
+        request, "security/confirm_password.html", {"form": form, "next": next_url}, status=status, wait=wait
+    )
 
 
 @sensitive_post_parameters("code")
 @login_required
 @never_cache
+@reauthentication_required
 def totp_enrol(request):
     user = request.user
     if two_step_enabled(user):
@@ -126,6 +170,7 @@ def step_up(request):
 
 @login_required
 @never_cache
+@reauthentication_required
 @step_up_required
 def disable(request):
     user = request.user
@@ -133,25 +178,34 @@ def disable(request):
         return redirect("security:account-security")
     if request.method == "POST":
         try:
-            enrolment.disable(user, RequestContext.from_request(request))
+            enrolment.disable(
+                user, RequestContext.from_request(request), keep_session_key=request.session.session_key
+            )
         except errors.TwoStepError as error:
             messages.error(request, error.message)
         else:
             enrolment.forget_verification(request)
-            messages.success(request, "Two-step verification is off. We e-mailed you about this change.")
+            messages.success(
+                request,
+                "Two-step verification is off, and your other sessions are signed out. "
+                "We e-mailed you about this change.",
+            )
         return redirect("security:account-security")
     return render(request, "security/two_step_disable.html", {"required_by": shops_requiring_two_step(user)})
 
 
 @login_required
 @never_cache
+@reauthentication_required
 @step_up_required
 def recovery_codes(request):
     user = request.user
     if not two_step_enabled(user):
         return redirect("security:account-security")
     if request.method == "POST":
-        codes = enrolment.regenerate_recovery_codes(user, RequestContext.from_request(request))
+        codes = enrolment.regenerate_recovery_codes(
+            user, RequestContext.from_request(request), keep_session_key=request.session.session_key
+        )
         return _recovery_codes_page(request, codes, enrolled=False)
     return render(
         request, "security/recovery_codes_regenerate.html", {"codes_left": devices.recovery_codes_left(user)}
@@ -160,6 +214,7 @@ def recovery_codes(request):
 
 @require_POST
 @login_required
+@reauthentication_required(back="security:account-security")
 def preferred_method(request):
     form = PreferredMethodForm(request.POST)
     if form.is_valid() and two_step_enabled(request.user):

@@ -2,6 +2,7 @@
 
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
+from rest_framework.permissions import SAFE_METHODS
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
@@ -9,9 +10,14 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     CSRF is checked on every unsafe method, signed in or not, so that a login or a recovery request
     cannot be forged from another site either.
+
+    The body of an unsafe method is parsed first, whichever view answers: a malformed body is a
+    400 on every endpoint, before the CSRF check (which parses it too) or a view that ignores it.
     """
 
     def authenticate(self, request):
+        if request.method not in SAFE_METHODS:
+            request.data  # noqa: B018 - parse now: a ParseError becomes the 400 answer
         self.enforce_csrf(request)
         user = getattr(request._request, "user", None)
         if not user or not user.is_active:

@@ -2,11 +2,16 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
+
+TOTP_KEY = "dGhpcnR5LXR3by1ieXRlcy1vZi10ZXN0LWtleS14eXo="
 
 STRICT = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,6 +68,7 @@ def _production_settings(**env) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sellercenter.settings",
         "SECRET_KEY": "x" * 50,
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
         **env,
     }
     out = subprocess.run(
@@ -77,8 +83,153 @@ def test_hsts_is_sent_for_a_year_outside_debug_and_not_in_development():
     assert _production_settings(DEBUG="true")["hsts"] == 0
 
 
+def test_production_refuses_to_start_without_a_totp_encryption_key():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _production_settings(DEBUG="false", TOTP_ENCRYPTION_KEY="")
+    assert "TOTP_ENCRYPTION_KEY must be set" in refused.value.stderr
+
+
 def test_production_refuses_to_start_with_login_protection_off():
     with pytest.raises(subprocess.CalledProcessError) as refused:
         _production_settings(DEBUG="false", LOGIN_PROTECTION="false")
     assert "only for the benchmark" in refused.value.stderr
     assert _production_settings(DEBUG="false", LOGIN_PROTECTION="true")["secure"] is True
+
+
+# Answers cut short before any view runs carry the headers too (the middleware order).
+
+
+def assert_headers(response):
+    assert response["Content-Security-Policy"] == STRICT, response.status_code
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_gate_holds_a_half_signed_in_session_with_the_headers_on(half_signed_in, user_with_totp):
+    client = half_signed_in(user_with_totp)
+    page = client.get("/shops/")
+    assert page.status_code == 302 and page["Location"] == "/login/verify/"
+    assert_headers(page)
+    api = client.get("/api/v1/me")
+    assert api.status_code == 401 and api.json()["code"] == "two_step_required"
+    assert_headers(api)
+
+
+def test_the_gate_ends_an_expired_session_with_the_headers_on(signed_in, owner, settings):
+    client = signed_in(owner)
+    settings.SESSION_IDLE_TIMEOUT = timedelta(seconds=-1)
+    page = client.get("/shops/")
+    assert page.status_code == 302 and page["Location"] == "/login/"
+    assert_headers(page)
+    client = signed_in(owner, client=Client())
+    api = client.get("/api/v1/me")
+    assert api.status_code == 401 and api.json()["code"] == "session_expired"
+    assert_headers(api)
+
+
+def test_the_gate_refuses_a_frozen_account_with_the_headers_on(signed_in, owner):
+    client = signed_in(owner)
+    owner.frozen_at = timezone.now()
+    owner.save()
+    api = client.get("/api/v1/me")
+    assert api.status_code == 403 and api.json()["code"] == "account_frozen"
+    assert_headers(api)
+
+
+def test_a_shop_requiring_two_step_sends_a_member_to_enrol_with_the_headers_on(
+    signed_in, shop_requiring_2sv, member_with
+):
+    client = signed_in(member_with("main_admin"))
+    page = client.get("/shop/demo-shop/")
+    assert page.status_code == 302 and page["Location"] == "/account/security/2sv/totp/"
+    assert_headers(page)
+
+
+def test_a_csrf_refusal_and_a_404_carry_the_headers(db):
+    refused = Client(enforce_csrf_checks=True).post("/login/", {"email": "a@b.example", "password": "x"})
+    assert refused.status_code == 403
+    assert_headers(refused)
+    assert_headers(Client().get("/no-such-page/"))
+
+
+def _production_client(code: str, **env) -> str:
+    """Run `code` with production settings (DEBUG off) in a fresh process; returns its last line."""
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sellercenter.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 50,
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
+        "ALLOWED_HOSTS": "seller.example.com",
+        **env,
+    }
+    if "BEHIND_TLS_PROXY" not in env:
+        environment.pop("BEHIND_TLS_PROXY", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=environment, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+REDIRECT_PROBE = (
+    "import json, django; django.setup(); from django.test import Client; "
+    "c = Client(HTTP_HOST='seller.example.com'); "
+    "r = c.get('/login/', **{EXTRA}); "
+    "print(json.dumps({'status': r.status_code, 'location': r.get('Location'), "
+    "'csp': r.get('Content-Security-Policy'), 'xfo': r.get('X-Frame-Options')}))"
+)
+
+
+def test_production_redirects_plain_http_to_https_with_the_headers_on():
+    answer = json.loads(_production_client(REDIRECT_PROBE.replace("{EXTRA}", "{}")))
+    assert answer["status"] == 301
+    assert answer["location"] == "https://seller.example.com/login/"
+    assert answer["csp"] == STRICT and answer["xfo"] == "DENY"
+
+
+def test_behind_a_tls_proxy_the_proxy_redirects_and_its_https_header_is_trusted():
+    plain = json.loads(_production_client(REDIRECT_PROBE.replace("{EXTRA}", "{}"), BEHIND_TLS_PROXY="true"))
+    assert plain["status"] == 200
+    over_tls = json.loads(
+        _production_client(
+            REDIRECT_PROBE.replace("{EXTRA}", "{'HTTP_X_FORWARDED_PROTO': 'https'}"), BEHIND_TLS_PROXY="true"
+        )
+    )
+    assert over_tls["status"] == 200
+
+
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k7#Qp" + "x9" * 30,
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
+        "ALLOWED_HOSTS": "seller.example.com",
+        **env,
+    }
+    # The test run's own switches (conftest.py sets DJANGO_ALLOW_ASYNC_UNSAFE) are no deployment's.
+    for variable in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(variable, None)
+    if "BEHIND_TLS_PROXY" not in env:
+        environment.pop("BEHIND_TLS_PROXY", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _check_deploy()
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_check_deploy_behind_a_tls_proxy_warns_only_that_the_proxy_must_redirect():
+    result = _check_deploy(BEHIND_TLS_PROXY="true")
+    assert result.returncode == 0
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("?: (")]
+    assert [line.split(")")[0] for line in warnings] == ["?: (security.W008"]

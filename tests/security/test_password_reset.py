@@ -193,3 +193,42 @@ def test_while_a_reset_link_is_open_the_meter_checks_against_that_account(user, 
         "/api/v1/password/check", {"password": password}, content_type="application/json"
     )
     assert stranger.json()["failures"] == []
+
+
+# The same work for every address (SPEC §7): `make bench` shows the time; this shows the work.
+
+
+def _request_work(client, email, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+        assert client.post("/password-reset/", {"email": email}).status_code == 302
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    return statements, len(callbacks)
+
+
+@pytest.mark.parametrize("kind", ["unknown", "frozen", "inactive"])
+def test_a_known_address_costs_the_same_work_as_one_that_gets_no_link(
+    client, user, kind, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    other = {
+        "unknown": None,
+        "frozen": UserFactory(frozen_at=timezone.now()),
+        "inactive": UserFactory(is_active=False),
+    }
+    address = other[kind].email if other[kind] else "nobody@example.com"
+    client.post("/password-reset/", {"email": user.email})  # warm: both sides replace an earlier link
+    client.post("/password-reset/", {"email": address})
+    known = _request_work(client, user.email, django_capture_on_commit_callbacks)
+    elsewhere = _request_work(client, address, django_capture_on_commit_callbacks)
+    assert known == elsewhere
+    assert known[1] == 1  # one delivery task, queued after the commit either way
+
+
+def test_only_an_account_that_may_reset_gets_the_email(user, ask_for_link):
+    assert ask_for_link(user.email) is not None
+    assert ask_for_link("nobody@example.com") is None
+    assert not [m for m in mail.outbox if "nobody@example.com" in m.to]

@@ -28,17 +28,20 @@ def later():
         traveller.stop()
 
 
-def test_disabling_two_step_without_a_fresh_step_is_refused(fully_signed_in, user_with_totp, later):
+def test_disabling_two_step_without_a_fresh_step_is_refused(fully_signed_in, user_with_totp, later, password):
     client = fully_signed_in(user_with_totp)
     later()
-    response = client.delete("/api/v1/account/2sv/totp")
+    # The password confirms it is the owner (recent authentication); the step-up is still due.
+    response = client.delete(
+        "/api/v1/account/2sv/totp", {"password": password}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "step_up_required"
     assert two_step_enabled(user_with_totp)
 
 
 def test_disabling_right_after_a_step_up_works_and_is_recorded_and_emailed(
-    fully_signed_in, user_with_totp, later, mailoutbox, django_capture_on_commit_callbacks
+    fully_signed_in, user_with_totp, later, mailoutbox, django_capture_on_commit_callbacks, password
 ):
     client = fully_signed_in(user_with_totp)
     later()
@@ -47,7 +50,10 @@ def test_disabling_right_after_a_step_up_works_and_is_recorded_and_emailed(
     )
     assert stepped.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.delete("/api/v1/account/2sv/totp").status_code == 204
+        disabled = client.delete(
+            "/api/v1/account/2sv/totp", {"password": password}, content_type="application/json"
+        )
+        assert disabled.status_code == 204
     assert not two_step_enabled(user_with_totp)
     assert devices.recovery_codes_left(user_with_totp) == 0
     assert SecurityEvent.objects.filter(user=user_with_totp, kind=EventKind.TWO_STEP_DISABLED).exists()
@@ -74,11 +80,12 @@ def test_signing_in_with_an_emailed_code_is_not_a_fresh_step(
 
 
 def test_regenerating_recovery_codes_needs_a_fresh_step_and_replaces_the_old_ones(
-    fully_signed_in, user_with_totp, later, mailoutbox, django_capture_on_commit_callbacks
+    fully_signed_in, user_with_totp, later, mailoutbox, django_capture_on_commit_callbacks, password
 ):
     client = fully_signed_in(user_with_totp)
     later()
-    assert client.post("/api/v1/account/2sv/recovery-codes").status_code == 403
+    refused = client.post("/api/v1/account/2sv/recovery-codes", {"password": password})
+    assert refused.status_code == 403 and refused.json()["code"] == "step_up_required"
     old = user_with_totp.recovery_codes
     assert (
         client.post("/api/v1/account/2sv/step-up", {"method": "recovery_code", "code": old[0]}).status_code
@@ -93,9 +100,20 @@ def test_regenerating_recovery_codes_needs_a_fresh_step_and_replaces_the_old_one
     client.post("/logout/")
 
 
-def test_the_disable_page_sends_a_stale_session_to_step_up_and_back(fully_signed_in, user_with_totp, later):
+def test_the_disable_page_sends_a_stale_session_to_step_up_and_back(
+    fully_signed_in, user_with_totp, later, password
+):
     client = fully_signed_in(user_with_totp)
     later()
+    asked = client.post("/account/security/2sv/disable/")
+    assert (
+        asked["Location"]
+        == "/account/security/confirm-password/?next=%2Faccount%2Fsecurity%2F2sv%2Fdisable%2F"
+    )
+    confirmed = client.post(
+        asked["Location"], {"password": password, "next": "/account/security/2sv/disable/"}
+    )
+    assert confirmed["Location"] == "/account/security/2sv/disable/"
     response = client.post("/account/security/2sv/disable/")
     assert response.status_code == 302
     assert response["Location"] == "/account/security/step-up/?next=%2Faccount%2Fsecurity%2F2sv%2Fdisable%2F"
@@ -117,6 +135,7 @@ def test_the_step_up_page_refuses_a_wrong_code_and_never_leaves_the_site(
     later()
     wrong = client.post("/account/security/step-up/", {"code": "000000", "next": "/account/security/"})
     assert wrong.status_code in (400, 429)
+    later()  # a wrong code makes the next one wait a second, whichever method it uses
     right = client.post(
         "/account/security/step-up/?next=https://evil.example/", {"code": user_with_totp.recovery_codes[0]}
     )

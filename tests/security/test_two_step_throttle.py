@@ -89,3 +89,46 @@ def test_a_success_clears_the_account_count(half_signed_in, user_with_totp):
         assert _guess(client, totp_code(user_with_totp)).status_code == 200
     user_with_totp.refresh_from_db()
     assert user_with_totp.two_step_failures == 0
+
+
+# A browser that completed a full sign-in on the account before keeps a budget of its own.
+
+
+@pytest.fixture
+def known_browser(fully_signed_in, user_with_totp):
+    browser = fully_signed_in(user_with_totp, client=Client())
+    browser.post("/logout/")
+    return browser
+
+
+def test_someone_guessing_codes_with_the_password_cannot_keep_the_owners_browser_waiting(
+    known_browser, half_signed_in, user_with_totp
+):
+    wrong = _wrong_code(user_with_totp)
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False) as clock:
+        thief = half_signed_in(user_with_totp, client=Client())
+        for _ in range(8):
+            response = _guess(thief, wrong)
+            while response.status_code == 429:
+                clock.shift(timedelta(seconds=int(response["Retry-After"])))
+                response = _guess(thief, wrong)
+        refused = _guess(thief, totp_code(user_with_totp))
+        assert refused.status_code == 429 and int(refused["Retry-After"]) >= 60
+        half_signed_in(user_with_totp, client=known_browser)
+        response = known_browser.post("/login/verify/", {"code": totp_code(user_with_totp)})
+        assert response.status_code == 302 and response["Location"] == "/shops/"
+        # The thief still waits.
+        assert _guess(thief, totp_code(user_with_totp, 1)).status_code == 429
+
+
+def test_a_known_browser_waits_after_its_own_wrong_codes_but_nobody_else_does(
+    known_browser, half_signed_in, user_with_totp
+):
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        half_signed_in(user_with_totp, client=known_browser)
+        assert _guess(known_browser, _wrong_code(user_with_totp)).status_code == 400
+        assert _guess(known_browser, _wrong_code(user_with_totp)).status_code == 429
+        elsewhere = half_signed_in(user_with_totp, client=Client())
+        assert _guess(elsewhere, totp_code(user_with_totp)).status_code == 200
+    user_with_totp.refresh_from_db()
+    assert user_with_totp.two_step_failures == 0

@@ -100,7 +100,7 @@ class Command(BaseCommand):
             ("support", f"support@{DOMAIN}", "Sam", "Support", True),
         ]
         for key, email, first_name, last_name, is_staff in specs:
-            user = User.objects.filter(email__iexact=email).first()
+            user = User.objects.by_email(email).first()
             created = user is None
             if created:
                 user = User.objects.create_user(

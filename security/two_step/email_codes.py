@@ -1,0 +1,44 @@
+"""When a code by e-mail may complete a sign-in (SPEC §6).
+
+Whoever holds the mailbox can reset the password. If the same mailbox could then receive the second
+step, it alone would open the account. So for EMAIL_CODE_REFUSAL_PERIOD (7 days) after a password
+reset or a change of the e-mail address, the e-mail code is refused on that account: the
+authenticator app, a recovery code or account recovery is needed instead.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from security.account_history import last_changes
+from security.two_step.errors import NotAvailable
+
+
+class EmailCodeRefused(NotAvailable):
+    code = "email_code_refused"
+
+
+def refused_since(user) -> datetime | None:
+    """When the change that keeps e-mail codes out happened (a reset or an address change within the
+    period), or None when an e-mail code may complete a sign-in."""
+    changes = last_changes(user)
+    cutoff = timezone.now() - settings.EMAIL_CODE_REFUSAL_PERIOD
+    recent = [when for when in (changes.password_reset, changes.email_changed) if when and when >= cutoff]
+    return max(recent) if recent else None
+
+
+def refusal_message(since: datetime) -> str:
+    until = since + settings.EMAIL_CODE_REFUSAL_PERIOD
+    return (
+        f"Codes by e-mail cannot complete a sign-in until {until:%d %b %Y, %H:%M} UTC, because this "
+        "account's password or e-mail address changed recently. Use the code from your authenticator "
+        "app or one of your recovery codes. Lost both? Ask for account recovery at /recover/."
+    )
+
+
+def ensure_allowed(user) -> None:
+    """EmailCodeRefused, saying what to use instead, while e-mail codes are kept out."""
+    since = refused_since(user)
+    if since is not None:
+        raise EmailCodeRefused(refusal_message(since))
