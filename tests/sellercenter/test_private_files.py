@@ -49,12 +49,18 @@ def test_a_fresh_checkout_creates_its_database_and_mail_private(tmp_path):
         checkout,
         ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "node_modules", "test-results"),
     )
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in ("DATABASE_URL", "EMAIL_FILE_PATH", "EMAIL_BACKEND", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    # As `make run` starts on a fresh machine: no configuration, so the development keys are made too.
+    configuration = (
+        "DATABASE_URL",
+        "EMAIL_FILE_PATH",
+        "EMAIL_BACKEND",
+        "REDIS_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "SECRET_KEY",
+        "TOTP_ENCRYPTION_KEY",
+        "DEBUG",
+    )
+    environment = {key: value for key, value in os.environ.items() if key not in configuration}
     code = (
         "import os; os.umask(0o022); import django; django.setup(); "
         "from django.core.management import call_command; call_command('migrate', verbosity=0); "
