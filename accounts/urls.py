@@ -7,5 +7,4 @@ app_name = "accounts"
 urlpatterns = [
     path("shops/", views.shop_list, name="shops"),
     path("shop/<slug:slug>/", views.shop_dashboard, name="dashboard"),
-    path("shop/<slug:slug>/users/", views.shop_members, name="members"),
 ]
