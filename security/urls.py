@@ -16,7 +16,6 @@ urlpatterns = [
     path("account/security/2sv/disable/", two_step.disable, name="two-step-disable"),
     path("account/security/2sv/recovery-codes/", two_step.recovery_codes, name="recovery-codes"),
     path("account/security/2sv/preferred/", two_step.preferred_method, name="preferred-method"),
-    path("shop/<slug:slug>/settings/two-step/", two_step.shop_two_step, name="shop-two-step"),
     # Passwords.
     path("account/password/", passwords.password_change, name="password-change"),
     path("password-reset/", passwords.password_reset, name="password-reset"),

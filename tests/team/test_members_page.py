@@ -1,4 +1,4 @@
-"""User Management: the owner sees who is in the shop, with which roles, and who has 2SV."""
+"""User Management: the owner sees who is in the shop, with which roles, who has 2SV, and who is invited."""
 
 import pytest
 from django.db import connection
@@ -53,15 +53,16 @@ def test_page_explains_what_each_role_can_do_from_the_registry(shop, owner, sign
             assert grant.value in page
 
 
-def test_page_offers_no_buttons_that_do_nothing_yet(shop, owner, signed_in):
+def test_page_leads_to_adding_a_user_managing_members_and_the_pending_invitations(shop, owner, signed_in):
+    member = MembershipFactory(shop=shop, roles=["finance_specialist"])
     page = signed_in(owner).get(URL).content.decode()
 
-    assert "arrive with sub-account management" in page
-    members = page[page.index("<h2>Members</h2>") :].split("</section>")[0]
-    roles = page[page.index("What each role can do") :].split("</section>")[0]
-    for section in (members, roles):
-        assert "<form" not in section
-        assert "<button" not in section
+    assert 'href="/shop/demo-shop/users/add/"' in page
+    assert f'href="/shop/demo-shop/users/{member.pk}/"' in page
+    owner_row = page[page.index(owner.email) :].split("</tr>")[0]
+    assert "Manage" not in owner_row  # nothing about the owner can be changed here
+    assert "Pending invitations" in page and "No invitation is waiting" in page
+    assert "arrive with sub-account management" not in page
 
 
 def test_members_of_other_shops_are_not_listed(shop, other_shop, owner, signed_in):
