@@ -249,8 +249,10 @@ def revoke(acting: Membership, invitation: Invitation, *, context: RequestContex
 
 def _close(invitation: Invitation, status: str) -> None:
     invitation.status, invitation.closed_at = status, timezone.now()
-    invitation.save(update_fields=["status", "closed_at"])
-    links.revoke(INVITATION_PURPOSE, invitation.subject)
+    invitation.save(update_fields=["status", "closed_at", "accepted_by"])
+    if status != InvitationStatus.ACCEPTED:
+        # An accepted invitation's link was just spent: it says "already used", not "replaced".
+        links.revoke(INVITATION_PURPOSE, invitation.subject)
 
 
 # Accepting.
