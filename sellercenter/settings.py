@@ -246,6 +246,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several serializers have a "status" field with its own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": ["active", "suspended"],
+        "InvitationStatusEnum": ["pending", "accepted", "revoked", "expired"],
+        "InvitationAcceptedStatusEnum": ["accepted"],
+    },
 }
 
 # Internationalisation.
