@@ -108,6 +108,9 @@ class TeamView(APIView):
             raise Http404("No such member.")
         return found
 
+    def member_data(self, member_id) -> dict:
+        return MemberSerializer(selectors.MemberRow.of(self.member(member_id))).data
+
     def invitation(self, invitation_id):
         found = selectors.invitation_of(self.membership.shop, invitation_id)
         if found is None:
@@ -123,7 +126,7 @@ class MembersView(TeamView, generics.ListAPIView):
     actions = {"POST": ("users.invite",)}
 
     def get_queryset(self):
-        return selectors.members_of(self.membership.shop)
+        return selectors.MemberList(self.membership.shop)
 
     @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
     def post(self, request, slug):
@@ -152,7 +155,7 @@ class MemberView(TeamView):
 
     @extend_schema(responses=MemberSerializer)
     def get(self, request, slug, member_id):
-        return Response(MemberSerializer(self.member(member_id)).data)
+        return Response(self.member_data(member_id))
 
     @extend_schema(request=MemberChangeSerializer, responses=MemberSerializer)
     def patch(self, request, slug, member_id):
@@ -160,7 +163,7 @@ class MemberView(TeamView):
         data = MemberChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         call(change_member, target, acting=self.membership, context=self.context(), **data.validated_data)
-        return Response(MemberSerializer(self.member(member_id)).data)
+        return Response(self.member_data(member_id))
 
     @extend_schema(responses={204: None})
     def delete(self, request, slug, member_id):
@@ -185,7 +188,7 @@ class MemberResetTwoStepView(TeamView):
             context=self.context(),
             **data.validated_data,
         )
-        return Response(MemberSerializer(self.member(member_id)).data)
+        return Response(self.member_data(member_id))
 
 
 class MemberRemindView(TeamView):

@@ -9,12 +9,12 @@ from permissions.registry import ROLES
 
 
 class MemberSerializer(serializers.Serializer):
-    """A member, as accounts.selectors.members_of() annotates it."""
+    """A member (accounts.selectors.MemberRow), with two-step status and last sign-in."""
 
     id = serializers.IntegerField()
-    email = serializers.EmailField(source="user.email")
-    first_name = serializers.CharField(source="user.first_name")
-    last_name = serializers.CharField(source="user.last_name")
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.ChoiceField(choices=list(ROLES)), source="role_names")
     status = serializers.ChoiceField(choices=MembershipStatus.values)
     is_owner = serializers.BooleanField()

@@ -15,6 +15,8 @@ urlpatterns = [
     # User Management.
     path("shop/<slug:slug>/users/", members.members, name="members"),
     path("shop/<slug:slug>/users/add/", members.invite, name="invite"),
+    path("shop/<slug:slug>/users/invitations/", members.invitation_list, name="invitations"),
+    path("shop/<slug:slug>/users/remind/", members.member_remind, name="members-remind"),
     path("shop/<slug:slug>/users/settings/", settings.member_settings, name="settings"),
     path("shop/<slug:slug>/users/<int:member_id>/", members.member, name="member"),
     path("shop/<slug:slug>/users/<int:member_id>/remove/", members.member_remove, name="member-remove"),

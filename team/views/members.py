@@ -14,7 +14,6 @@ from accounts.errors import RateLimited, TeamRefusal
 from accounts.models import MembershipStatus
 from accounts.services import change_member, remove_member
 from audit.events import RequestContext
-from permissions.registry import ROLES, Grant
 from security.redirects import safe_next
 from team import services
 from team.access import step_up_for, team_page
@@ -43,16 +42,25 @@ def _preview_context(roles) -> dict:
 
 @team_page()
 def members(request, slug):
-    """Who is in the shop and who is invited, both paginated; what each role can do."""
+    """Who is in the shop (paginated), with roles, status, two-step status and last sign-in."""
     shop = request.membership.shop
     context = {
-        "members_page": Paginator(selectors.members_of(shop), PAGE_SIZE).get_page(request.GET.get("page")),
-        "invitations_page": Paginator(selectors.pending_invitations(shop), PAGE_SIZE).get_page(
-            request.GET.get("invitations_page")
-        ),
-        "roles": [(role, [grant for grant in Grant if grant in role.grants]) for role in ROLES.values()],
+        "members_page": Paginator(selectors.MemberList(shop), PAGE_SIZE).get_page(request.GET.get("page")),
+        "users_url": reverse("team:members", args=[shop.slug]),
     }
     return render(request, "team/members.html", context)
+
+
+@team_page()
+def invitation_list(request, slug):
+    """The pending invitations (paginated), with their expiry; each can be sent again or revoked."""
+    shop = request.membership.shop
+    page = Paginator(selectors.pending_invitations(shop), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "invitations_page": page,
+        "users_url": reverse("team:members", args=[shop.slug]),
+    }
+    return render(request, "team/invitations.html", context)
 
 
 @team_page("users.invite")
@@ -82,7 +90,7 @@ def invite(request, slug):
                     f"Invitation sent to {invitation.email}. The link works once, for 72 hours; "
                     "you can send it again or revoke it below.",
                 )
-                return redirect("team:members", slug)
+                return redirect("team:invitations", slug)
         else:
             status = 400
     roles = request.POST.getlist("roles") if request.method == "POST" else []
@@ -205,8 +213,13 @@ def member_reset_two_step(request, slug, member_id):
 
 @require_POST
 @team_page("users.remind")
-def member_remind(request, slug, member_id):
-    """E-mail a member a reminder to turn on two-step verification."""
+def member_remind(request, slug, member_id=None):
+    """E-mail a member a reminder to turn on two-step verification (the member's id in the address,
+    or, from the members list, in the form's `member` field)."""
+    if member_id is None:
+        member_id = request.POST.get("member", "")
+        if not member_id.isdigit():
+            raise Http404("No such member.")
     target = _member_or_404(request, member_id)
     try:
         services.remind(request.membership, target, context=RequestContext.from_request(request))
@@ -239,7 +252,7 @@ def invitation_resend(request, slug, invitation_id):
         messages.success(
             request, f"Invitation sent again to {invitation.email}; the earlier link no longer works."
         )
-        return redirect("team:members", slug)
+        return redirect("team:invitations", slug)
     return render(request, "team/invitation_action.html", context)
 
 
@@ -256,5 +269,5 @@ def invitation_revoke(request, slug, invitation_id):
         messages.success(
             request, f"The invitation to {invitation.email} is revoked; its link no longer works."
         )
-        return redirect("team:members", slug)
+        return redirect("team:invitations", slug)
     return render(request, "team/invitation_action.html", context)

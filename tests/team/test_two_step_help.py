@@ -188,3 +188,18 @@ def test_bad_settings_are_400_and_change_nothing(body, shop, owner_client, api):
     assert response.status_code == 400
     shop.refresh_from_db()
     assert (shop.require_two_step, shop.invite_domains) == (False, [])
+
+
+def test_the_members_list_reminds_through_one_form_for_all_rows(shop, owner_client, commits, mailoutbox):
+    member = MembershipFactory(shop=shop, user=UserFactory(email="late@example.com"))
+    page = owner_client.get("/shop/demo-shop/users/").content.decode()
+    assert page.count('id="remind-form"') == 1
+    assert f'form="remind-form" name="member" value="{member.pk}"' in page
+
+    with commits():
+        response = owner_client.post("/shop/demo-shop/users/remind/", {"member": str(member.pk)})
+
+    assert response.status_code == 302
+    assert any(m.to == ["late@example.com"] for m in mailoutbox)
+    for bad in ("", "abc", "x" * 10_240, str(member.pk + 1000)):
+        assert owner_client.post("/shop/demo-shop/users/remind/", {"member": bad}).status_code == 404
