@@ -201,7 +201,11 @@ def invite(acting: Membership, *, email, roles, context: RequestContext, throttl
 
 
 def _locked_pending(invitation: Invitation) -> Invitation:
-    locked = Invitation.objects.select_for_update().select_related("shop", "invited_by").get(pk=invitation.pk)
+    locked = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("shop", "invited_by")
+        .get(pk=invitation.pk)
+    )
     if not locked.is_pending:
         raise InvitationClosed(f"This invitation was already {locked.get_status_display().lower()}.")
     return locked
