@@ -19,17 +19,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.acting import check_acting, check_may_give, validate_roles
 from accounts.errors import AlreadyMember, InvitationClosed, WrongAccount
 from accounts.models import Invitation, InvitationStatus, Membership, Shop, User
-from accounts.services import (
-    actor_label,
-    check_acting,
-    check_may_give,
-    notify_team_change,
-    role_labels,
-    spend_allowance,
-    validate_roles,
-)
+from accounts.services import actor_label, notify_team_change, role_labels, spend_allowance
 from audit.events import EventKind, RequestContext, record_event
 from notifications import links
 from notifications.email import send_email

@@ -3,8 +3,8 @@ the services', whose ValidationErrors come back as field errors the same way."""
 
 from rest_framework import serializers
 
+from accounts.acting import MAX_ROLES_GIVEN
 from accounts.models import InvitationStatus, MembershipStatus
-from accounts.services import MAX_ROLES_GIVEN
 from permissions.registry import ROLES
 
 

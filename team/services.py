@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts import invitations, signups
+from accounts.acting import check_acting
 from accounts.errors import (
     OwnerProtected,
     OwnMembership,
@@ -22,7 +23,6 @@ from accounts.errors import (
 from accounts.models import Invitation, Membership, Shop, User
 from accounts.selectors import reaches_beyond, user_exists
 from accounts.services import (
-    check_acting,
     create_account,
     create_shop,
     notify_team_change,
