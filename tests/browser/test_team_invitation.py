@@ -88,3 +88,48 @@ def test_the_owner_adds_a_finance_specialist_who_joins_enrols_and_sees_only_fina
     invitee.locator("main").get_by_role("link", name=re.compile("Finance")).click()
     expect(invitee).to_have_url(re.compile(r"/shop/demo-shop/finance/$"))
     assert Membership.objects.get(user__email="fin@example.com").roles == ["finance_specialist"]
+
+
+def test_team_pages_work_under_the_content_security_policy_and_fit_390_px(page, live_server, password):
+    """Every team page an owner or a newcomer opens: no console error, no policy violation, and no
+    sideways scrolling on a 390 px phone (SPEC §11)."""
+    problems = []
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and not m.location.get("url", "").endswith("/favicon.ico")
+            and problems.append(m.text)
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    shop = ShopFactory(name="Demo Shop", slug="demo-shop")
+    owner = add_totp(shop.owner)
+    totp = pyotp.TOTP(devices.base32_secret(devices.totp_device(owner)))
+    base = live_server.url
+    page.set_viewport_size({"width": 390, "height": 800})
+
+    for path in ("/signup/", "/login/"):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.get_by_label("E-mail").fill(owner.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp.now())
+    page.get_by_role("button", name="Verify").click()
+    member = Membership.objects.create(shop=shop, user=add_totp(ShopFactory().owner), roles=["main_admin"])
+    for path in (
+        "/shop/demo-shop/users/",
+        "/shop/demo-shop/users/invitations/",
+        "/shop/demo-shop/users/add/",
+        f"/shop/demo-shop/users/{member.pk}/",
+        f"/shop/demo-shop/users/{member.pk}/remove/",
+        f"/shop/demo-shop/users/{member.pk}/reset-two-step/",
+        "/shop/demo-shop/users/settings/",
+        "/shops/",
+    ):
+        response = page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    assert problems == []
