@@ -108,7 +108,7 @@ def create_shop(*, owner, name: str, slug: str | None = None, context: RequestCo
                 shop = Shop.objects.create(owner=owner, name=name, slug=chosen)
             break
         except IntegrityError:
-            if slug is not None:
+            if slug is not None or attempt == 2:
                 raise
     Membership.objects.create(user=owner, shop=shop, roles=[])
     record_event(owner, EventKind.SHOP_CREATED, shop=shop, context=context, name=name, slug=shop.slug)

@@ -257,3 +257,10 @@ def test_the_owner_is_not_offered_to_leave_their_own_shop(shop, owner, signed_in
     chooser = signed_in(owner).get("/shops/").content.decode()
     assert 'href="/shop/demo-shop/leave/"' not in chooser
     assert chooser.count("/leave/") == 1
+
+
+def test_a_name_without_letters_or_a_taken_one_still_gets_a_free_address(owner, signed_in):
+    browser = signed_in(owner)
+    for _ in range(2):
+        browser.post("/shops/new/", {"name": "¡¡ !!"})
+    assert sorted(Shop.objects.filter(name="¡¡ !!").values_list("slug", flat=True)) == ["shop", "shop-2"]
