@@ -7,13 +7,18 @@ Django's admin password pages are switched off. Access flags (staff, groups) sta
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import path
 
-from accounts.models import Membership, Shop, User
+from accounts.errors import OwnerProtected
+from accounts.models import Invitation, Membership, Shop, User
+from accounts.services import suspend_by_staff
+from audit.events import RequestContext
 from permissions.registry import ROLES
 
 
@@ -151,6 +156,14 @@ class ShopAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return shop._members
 
 
+class EmergencySuspensionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the shop's owner and the member, and kept in the shop's security log.",
+    )
+
+
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "shop", "role_labels", "status", "is_owner_display", "created"]
@@ -159,6 +172,47 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "shop"]
     fields = ["user", "shop", "role_labels", "status", "created"]
     readonly_fields = fields
+    actions = ["suspend_in_emergency"]
+
+    def has_suspend_permission(self, request):
+        return request.user.has_perm("accounts.suspend_membership")
+
+    @admin.action(description="Suspend in an emergency (asks for a reason)", permissions=["suspend"])
+    def suspend_in_emergency(self, request, queryset):
+        """The one change staff make to memberships (SPEC §5): a suspension with a reason, logged as
+        staff's and e-mailed to the owner and the member. The owner reactivates from the product."""
+        form = EmergencySuspensionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            suspended, refused = 0, []
+            context = RequestContext.from_request(request)
+            for membership in queryset.select_related("user", "shop__owner"):
+                try:
+                    suspended += suspend_by_staff(
+                        membership, by=request.user, reason=form.cleaned_data["reason"], context=context
+                    )
+                except OwnerProtected as refusal:
+                    refused.append(f"{membership}: {refusal.message}")
+            if suspended:
+                self.message_user(
+                    request,
+                    f"Suspended {suspended} membership(s); their owners were e-mailed.",
+                    messages.SUCCESS,
+                )
+            for line in refused:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/membership/suspend_in_emergency.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Suspend in an emergency",
+                "opts": self.model._meta,
+                "memberships": queryset.select_related("user", "shop"),
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description="roles")
     def role_labels(self, membership):
@@ -167,3 +221,29 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description="owner")
     def is_owner_display(self, membership):
         return membership.is_owner
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Support looks up invitations; only the shop's owner sends, resends or revokes them."""
+
+    list_display = ["email", "shop", "role_labels", "status", "invited_by", "sent_at", "expires"]
+    list_filter = ["status"]
+    search_fields = ["email", "shop__name", "shop__slug"]
+    list_select_related = ["shop", "invited_by"]
+    fields = [
+        "email",
+        "shop",
+        "role_labels",
+        "status",
+        "invited_by",
+        "created",
+        "sent_at",
+        "expires",
+        "closed_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="roles")
+    def role_labels(self, invitation):
+        return ", ".join(ROLES[name].label for name in invitation.roles if name in ROLES) or "—"

@@ -170,6 +170,8 @@ class Shop(models.Model):
     require_two_step = models.BooleanField(
         default=False, help_text="Members without two-step verification must enrol first."
     )
+    # The company's e-mail domains, lower case ("example.com"); invitations go to these only. Empty: any.
+    invite_domains = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -205,6 +207,7 @@ class Membership(models.Model):
             ),
         ]
         ordering = ["shop__name", "user__email"]
+        permissions = [("suspend_membership", "Can suspend a member in an emergency, with a reason")]
 
     def __str__(self):
         return f"{self.user} in {self.shop}"
@@ -229,3 +232,98 @@ class Membership(models.Model):
 
     def has(self, grant: Grant) -> bool:
         return grant in self.grants
+
+
+# Sub-accounts: invitations and sign-ups (SPEC §5).
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    # A pending invitation that ran out and was replaced by a new one to the same address.
+    EXPIRED = "expired", "Expired"
+
+
+class Invitation(models.Model):
+    """An e-mailed offer to join a shop with these roles: single use, 72 hours, revocable.
+
+    The link itself is a notifications.EmailLink whose subject is `subject`; only one invitation per
+    shop and address is pending at a time.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="invitations")
+    # Lower case, as User.email is stored.
+    email = models.EmailField("e-mail address", max_length=254)
+    roles = models.JSONField(default=list)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created = models.DateTimeField(default=timezone.now)
+    # When the latest e-mail went out, and when its link stops working.
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                models.F("shop"),
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=InvitationStatus.values), name="invitation_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["shop", "status", "-created"], name="invitation_shop_status_idx")]
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.email} to {self.shop}"
+
+    @property
+    def subject(self) -> str:
+        """The subject of its e-mailed link (notifications.links)."""
+        return f"invitation:{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == InvitationStatus.PENDING
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    @property
+    def shown_status(self) -> str:
+        """ "expired" for a pending invitation whose link ran out, else the stored status."""
+        if self.is_pending and self.is_expired:
+            return InvitationStatus.EXPIRED.value
+        return self.status
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for its address to be confirmed: no account or shop exists until the
+    e-mailed link is used.
+
+    Each attempt keeps its own password hash and link, so a sign-up someone else started with your
+    address can never give your account their password (pre-account takeover): confirming asks for
+    the password of this very attempt.
+    """
+
+    email = models.EmailField("e-mail address", max_length=254, db_index=True)
+    # A hash, exactly as User.password holds one.
+    password = models.CharField(max_length=128)
+    shop_name = models.CharField(max_length=120)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"sign-up of {self.email}"
+
+    @property
+    def subject(self) -> str:
+        return f"signup:{self.pk}"

@@ -9,5 +9,4 @@ urlpatterns = [
     path("account/information/anti-phishing/", views.anti_phishing_phrase, name="anti-phishing-phrase"),
     path("shops/", views.shop_list, name="shops"),
     path("shop/<slug:slug>/", views.shop_dashboard, name="dashboard"),
-    path("shop/<slug:slug>/users/", views.shop_members, name="members"),
 ]

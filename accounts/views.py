@@ -13,7 +13,6 @@ from accounts.access import shop_view
 from accounts.forms import AntiPhishingPhraseForm, ProfileForm
 from accounts.services import set_anti_phishing_phrase, update_profile
 from audit.events import RequestContext
-from permissions.registry import ROLES, Grant
 
 
 def _profile_initial(user) -> dict:
@@ -90,12 +89,3 @@ def shop_list(request):
 @shop_view()
 def shop_dashboard(request, slug):
     return render(request, "accounts/dashboard.html")
-
-
-@login_required
-@shop_view(Grant.USERS_MANAGE)
-def shop_members(request, slug):
-    """User Management: who is in the shop, with which roles, and what each role can do."""
-    members = list(selectors.members_of(request.membership.shop))
-    roles = [(role, [grant for grant in Grant if grant in role.grants]) for role in ROLES.values()]
-    return render(request, "accounts/members.html", {"members": members, "roles": roles})

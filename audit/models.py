@@ -56,6 +56,17 @@ class EventKind(models.TextChoices):
     EMAIL_CHANGE_CANCELLED = "account:email:change_cancelled", "E-mail address change cancelled"
     # The password asked again before two-step settings change.
     REAUTHENTICATION_FAILURE = "account:reauthentication:failure", "Wrong password when confirming it was you"
+    # Sub-accounts: sign-up, invitations and the team (SPEC §5).
+    ACCOUNT_CREATED = "account:created", "Account created"
+    SIGNUP_EXISTING_ACCOUNT = "account:signup:existing_account", "Sign-up attempted with this address"
+    INVITATION_SENT = "shop:invitation:sent", "Invitation sent"
+    INVITATION_RESENT = "shop:invitation:resent", "Invitation sent again"
+    INVITATION_REVOKED = "shop:invitation:revoked", "Invitation revoked"
+    MEMBER_REACTIVATED = "shop:member:reactivated", "Member reactivated"
+    MEMBER_LEFT = "shop:member:left", "Member left the shop"
+    MEMBER_TWO_STEP_RESET = "shop:member:two_step_reset", "Member's two-step verification reset"
+    MEMBER_TWO_STEP_REMINDED = "shop:member:two_step_reminded", "Member reminded to turn on two-step"
+    SHOP_INVITE_DOMAINS_CHANGED = "shop:invite_domains:changed", "Invitation domains changed"
 
 
 class SecurityEventQuerySet(models.QuerySet):

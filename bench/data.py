@@ -21,6 +21,12 @@ RESET_USER = "reset@bench.example"
 UNKNOWN_ADDRESS = "nobody@bench.example"
 # Roles of the measured member: a dashboard with a few modules, like most sub-accounts see.
 MEMBER_ROLES = ["finance_specialist", "marketing_specialist", "customer_service_agent"]
+# User Management: one owner, a large team and a small one (the query counts must not differ).
+TEAM_OWNER = "team-owner@bench.example"
+TEAM_SHOP, TEAM_SHOP_NAME = "bench-team", "Bench Team"
+SMALL_TEAM_SHOP = "bench-team-small"
+TEAM_MEMBERS, TEAM_INVITATIONS = 200, 50
+SMALL_TEAM_MEMBERS, SMALL_TEAM_INVITATIONS = 5, 1
 
 
 def prepare_database() -> str:
@@ -86,6 +92,8 @@ def seed() -> None:
     reset_user = User.objects.create(email=RESET_USER, password=hashed)
     Membership.objects.create(user=reset_user, shop=shop, roles=["main_admin"])
 
+    seed_teams(hashed)
+
     history = _password_history_model()
     earlier = [make_password(random_password(14)) for _ in range(5)]
     for email in CHANGE_USERS:
@@ -143,3 +151,55 @@ def add_many_shops(member_email: str, *, shops: int = 10_000, members: int = 10)
             for user in staff[i * others_per_shop : (i + 1) * others_per_shop]:
                 memberships.append(Membership(user=user, shop=shop, roles=["main_admin"]))
         Membership.objects.bulk_create(memberships, batch_size=batch)
+
+
+def seed_teams(hashed_password: str) -> None:
+    """The team owner's two shops: TEAM_MEMBERS members (the owner among them) with TEAM_INVITATIONS
+    pending invitations, and SMALL_TEAM_MEMBERS with SMALL_TEAM_INVITATIONS. Members of the large
+    team signed in once and half of them have an authenticator app, as in a real shop."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import Invitation, Membership, Shop
+    from audit.models import EventKind, SecurityEvent
+    from permissions.registry import ASSIGNABLE_ROLES
+
+    User = get_user_model()
+    owner = User.objects.create(email=TEAM_OWNER, password=hashed_password, first_name="Tia")
+    now = timezone.now()
+    for slug, name, members, invitations in (
+        (TEAM_SHOP, TEAM_SHOP_NAME, TEAM_MEMBERS, TEAM_INVITATIONS),
+        (SMALL_TEAM_SHOP, f"{TEAM_SHOP_NAME} Small", SMALL_TEAM_MEMBERS, SMALL_TEAM_INVITATIONS),
+    ):
+        shop = Shop.objects.create(owner=owner, name=name, slug=slug)
+        Membership.objects.create(user=owner, shop=shop, roles=[])
+        people = User.objects.bulk_create(
+            [User(email=f"{slug}-{n:03d}@bench.example", password="!bench") for n in range(members - 1)]
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=person, shop=shop, roles=[ASSIGNABLE_ROLES[n % len(ASSIGNABLE_ROLES)]])
+                for n, person in enumerate(people)
+            ]
+        )
+        TOTPDevice.objects.bulk_create(
+            [TOTPDevice(user=person, name="app", confirmed=True) for person in people[::2]]
+        )
+        SecurityEvent.objects.bulk_create(
+            [SecurityEvent(user=person, kind=EventKind.LOGIN_SUCCESS, created=now) for person in people]
+        )
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    shop=shop,
+                    email=f"{slug}-invited-{n:03d}@bench.example",
+                    roles=["finance_specialist"],
+                    invited_by=owner,
+                    expires=now + timedelta(hours=72),
+                )
+                for n in range(invitations)
+            ]
+        )

@@ -408,6 +408,83 @@ def figure_reset_request_timing(servers: Servers) -> list[Row]:
     ]
 
 
+# User Management --------------------------------------------------------------------------------------
+
+
+def team_page_requests(visitor: Client, path: str, count: int) -> list[Callable[[], bool]]:
+    def send() -> bool:
+        answer = Client(visitor.port, dict(visitor.cookies)).request("GET", path)
+        return answer.status == 200 and data.TEAM_SHOP_NAME.encode() in answer.body
+
+    return [send] * count
+
+
+# The members page may take at most this many times the dashboard's time.
+MEMBERS_PAGE_TIME = 1.5
+
+
+def figure_members_page_time(servers: Servers) -> list[Row]:
+    """User Management (/shop/<slug>/users/, both lists paginated) of a shop with 200 members and 50
+    pending invitations, against the same owner's dashboard of that shop, on the same server and in
+    the same session: at most MEMBERS_PAGE_TIME times the dashboard's time."""
+    visitor = signed_in(servers.ours, "/login/", "email", data.TEAM_OWNER)
+    members, dashboard = f"/shop/{data.TEAM_SHOP}/users/", f"/shop/{data.TEAM_SHOP}/"
+    for path in (members, dashboard):
+        run_load(team_page_requests(visitor, path, 40), threads=THREADS, time_limit=TIME_LIMIT)
+    ours, baseline = compare(
+        lambda n: team_page_requests(visitor, members, n),
+        lambda n: team_page_requests(visitor, dashboard, n),
+        150 if servers.quick else 600,
+    )
+    minimum = round(1 / MEMBERS_PAGE_TIME, 2)
+    row = throughput_row(
+        f"members page (200 members, 50 invitations) vs dashboard: time <= {MEMBERS_PAGE_TIME}x",
+        ours,
+        baseline,
+        minimum,
+    )
+    return [row]
+
+
+def owner_query_count(path: str) -> int:
+    """SQL queries of one GET of `path` by the team owner, signed in, counted in this process."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient()
+    answer = client.post("/login/", {"email": data.TEAM_OWNER, "password": data.PASSWORD})
+    if answer.status_code != 302:
+        raise RuntimeError(f"Signing in the team owner answered {answer.status_code}")
+    client.get(path)  # the first request after signing in may write the session's last-seen time
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(path)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{path} answered {answer.status_code}")
+    return len(queries)
+
+
+def figure_members_queries(servers: Servers | None = None) -> list[Row]:
+    """SQL queries of the members page and of GET /api/v1/shops/<slug>/members for a shop with 200
+    members and 50 pending invitations, against a shop with 5 members (and 1 invitation): the same."""
+    rows = []
+    large, small = data.TEAM_SHOP, data.SMALL_TEAM_SHOP
+    for label, path in (("members page", "/shop/{}/users/"), ("members API", "/api/v1/shops/{}/members")):
+        many, few = owner_query_count(path.format(large)), owner_query_count(path.format(small))
+        rows.append(
+            Row(
+                f"{label} SQL queries: {data.TEAM_MEMBERS} members + {data.TEAM_INVITATIONS} invitations "
+                f"vs {data.SMALL_TEAM_MEMBERS}",
+                str(many),
+                str(few),
+                f"{many / few:.2f}",
+                "== 1.00",
+                verdict(many == few),
+            )
+        )
+    return rows
+
+
 # The run ----------------------------------------------------------------------------------------------
 
 FIGURES: list[Callable[[Servers], list[Row]]] = [
@@ -415,12 +492,13 @@ FIGURES: list[Callable[[Servers], list[Row]]] = [
     figure_login_protection,
     figure_dashboard_throughput,
     figure_dashboard_against_stock_stack,
+    figure_members_page_time,
     figure_password_check,
     figure_password_change,
     figure_reset_request_timing,
 ]
 # In-process figures that change the database run after the servers stop.
-AFTER_SERVERS: list[Callable[[Servers], list[Row]]] = [figure_dashboard_queries]
+AFTER_SERVERS: list[Callable[[Servers], list[Row]]] = [figure_members_queries, figure_dashboard_queries]
 
 
 def print_table(rows: list[Row]) -> None:

@@ -169,6 +169,7 @@ USER_MANAGEMENT = Area(
             SecondStep.FRESH,
         ),
         Action("users.settings", "Change the shop's member settings", Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.remind", "Remind members to turn on two-step verification", Grant.USERS_MANAGE),
     ),
 )
 

@@ -120,7 +120,7 @@ def members_two_step(ctx: CheckupContext, membership) -> Finding | None:
         f"{without} member{'s' if without != 1 else ''} of {shop.name} without two-step verification",
         "A phished password would open the shop to anyone holding it.",
         "See members",
-        reverse("accounts:members", args=[shop.slug]),
+        reverse("team:members", args=[shop.slug]),
     )
 
 
@@ -135,7 +135,7 @@ def shop_requirement(ctx: CheckupContext, membership) -> Finding | None:
         f"Require two-step verification in {shop.name}",
         "Members without it are sent to set it up before they can open any page of the shop.",
         "Require it",
-        reverse("security:shop-two-step", args=[shop.slug]),
+        reverse("team:shop-two-step", args=[shop.slug]),
     )
 
 

@@ -180,6 +180,26 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     EventKind.PROFILE_CHANGED: _profile_changed,
     EventKind.EMAIL_CHANGE_REQUESTED: lambda d: f"A confirmation link was sent to {d['new_email']}.",
     EventKind.EMAIL_CHANGE_CANCELLED: lambda d: f"The change to {d['new_email']} was cancelled.",
+    EventKind.ACCOUNT_CREATED: lambda d: "Account created.",
+    EventKind.SIGNUP_EXISTING_ACCOUNT: lambda d: (
+        "Someone tried to sign up with this account's address; we e-mailed you instead of opening a shop."
+    ),
+    EventKind.INVITATION_SENT: lambda d: (
+        f"{d.get('email', 'Someone')} was invited with roles {_roles(d.get('roles'))}."
+    ),
+    EventKind.INVITATION_RESENT: lambda d: f"The invitation to {d.get('email', 'a person')} was sent again.",
+    EventKind.INVITATION_REVOKED: lambda d: f"The invitation to {d.get('email', 'a person')} was revoked.",
+    EventKind.MEMBER_REACTIVATED: lambda d: f"Reactivated{_by(d)}.",
+    EventKind.MEMBER_LEFT: lambda d: "Left the shop.",
+    EventKind.MEMBER_TWO_STEP_RESET: lambda d: (
+        f"Two-step verification reset{_by(d)}" + (f": {d['reason']}." if d.get("reason") else ".")
+    ),
+    EventKind.MEMBER_TWO_STEP_REMINDED: lambda d: f"Reminded to turn on two-step verification{_by(d)}.",
+    EventKind.SHOP_INVITE_DOMAINS_CHANGED: lambda d: (
+        f"Invitations now go only to {', '.join(d['domains'])}."
+        if d.get("domains")
+        else "Invitations may go to any address."
+    ),
     EventKind.REAUTHENTICATION_FAILURE: lambda d: (
         "A wrong password was given to confirm it was you before changing two-step verification."
     ),

@@ -33,10 +33,6 @@ class PreferredMethodForm(forms.Form):
     method = forms.ChoiceField(choices=PREFERABLE_METHODS, widget=forms.RadioSelect)
 
 
-class ShopTwoStepForm(forms.Form):
-    require = forms.BooleanField(required=False)
-
-
 def _password_field(autocomplete: str, **attrs) -> forms.CharField:
     # strip=False: spaces are legal characters of a password. The generous bound keeps hashing cheap;
     # the rules answer "at most 128" with a clear message below it.

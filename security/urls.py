@@ -17,7 +17,6 @@ urlpatterns = [
     path("account/security/2sv/disable/", two_step.disable, name="two-step-disable"),
     path("account/security/2sv/recovery-codes/", two_step.recovery_codes, name="recovery-codes"),
     path("account/security/2sv/preferred/", two_step.preferred_method, name="preferred-method"),
-    path("shop/<slug:slug>/settings/two-step/", two_step.shop_two_step, name="shop-two-step"),
     # The e-mail address (on Account Information).
     path("account/information/email/", email_change.change, name="email-change"),
     path("account/information/email/cancel/", email_change.cancel, name="email-change-cancel"),

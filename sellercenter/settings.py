@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "accounts",
     "security",
     "commerce",
+    "team",
     "sellercenter.apps.SellerCenterConfig",
 ]
 
@@ -179,6 +180,13 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_CHECK_RATE = env.str("PASSWORD_CHECK_RATE", default="120/min")
 PASSWORD_RESET_REQUEST_RATE = env.str("PASSWORD_RESET_REQUEST_RATE", default="10/hour")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Sub-accounts (team/): sign-ups per client IP, invitations (with resends) and two-step reminders per
+# shop, and new shops per person, so that nobody can use the product to send bulk mail.
+SIGNUP_RATE = env.str("SIGNUP_RATE", default="10/hour")
+TEAM_INVITATION_RATE = env.str("TEAM_INVITATION_RATE", default="30/hour")
+TEAM_REMINDER_RATE = env.str("TEAM_REMINDER_RATE", default="20/hour")
+SHOP_CREATION_RATE = env.str("SHOP_CREATION_RATE", default="5/day")
 
 # Sessions: database-backed so every web process sees the same state; NIST SP 800-63B AAL2 bounds.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -306,6 +314,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several serializers have a "status" field with its own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": ["active", "suspended"],
+        "InvitationStatusEnum": ["pending", "accepted", "revoked", "expired"],
+        "InvitationAcceptedStatusEnum": ["accepted"],
+    },
 }
 
 # Internationalisation.

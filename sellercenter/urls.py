@@ -7,12 +7,14 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 import accounts.api_urls
 import commerce.api_urls
 import security.api_urls
+import team.api_urls
 from sellercenter.api.schema_views import SchemaView
 
 api_v1 = [
     *accounts.api_urls.urlpatterns,
     *security.api_urls.urlpatterns,
     *commerce.api_urls.urlpatterns,
+    *team.api_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -28,6 +30,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("security.urls")),
     path("", include("accounts.urls")),
+    # Before commerce: /shop/<slug>/<module>/ would take /shop/<slug>/users/ for a module.
+    path("", include("team.urls")),
     path("", include("commerce.urls")),
 ]
 

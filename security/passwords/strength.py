@@ -11,11 +11,17 @@ ZXCVBN_MAX_LENGTH = 72
 
 
 def shop_names(user) -> list[str]:
-    """Names of the shops the user belongs to, read once per user object."""
-    if user is None or user.pk is None:
+    """Names of the shops the user belongs to, read once per user object.
+
+    A form that opens a shop sets `_password_shop_names` on the (possibly unsaved) user beforehand,
+    so the name it is about to use counts too.
+    """
+    if user is None:
         return []
     cached = getattr(user, "_password_shop_names", None)
     if cached is None:
+        if user.pk is None:
+            return []
         cached = [membership.shop.name for membership in memberships_of(user)]
         user._password_shop_names = cached
     return cached

@@ -1,5 +1,5 @@
 """Pages for two-step verification: the Account Security page, enrolment, step-up, turning it off,
-recovery codes, the preferred method and a shop's requirement."""
+recovery codes and the preferred method. (A shop's requirement is set on team's member settings.)"""
 
 from datetime import timedelta
 
@@ -12,13 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.access import shop_view
 from accounts.selectors import shops_requiring_two_step, two_step_enabled
-from accounts.services import set_shop_two_step_requirement
 from audit.events import RequestContext
-from permissions.registry import Grant
 from security import login_protection, reauthentication, selectors
-from security.forms import CodeForm, ConfirmPasswordForm, PreferredMethodForm, ShopTwoStepForm
+from security.forms import CodeForm, ConfirmPasswordForm, PreferredMethodForm
 from security.reauthentication import reauthentication_required
 from security.redirects import safe_next
 from security.two_step import devices, enrolment, errors
@@ -227,27 +224,3 @@ def preferred_method(request):
             request, "Choose the authenticator app or e-mail, after turning on two-step verification."
         )
     return redirect("security:account-security")
-
-
-@login_required
-@never_cache
-@shop_view(Grant.USERS_MANAGE)
-@step_up_required
-def shop_two_step(request, slug):
-    membership = request.membership
-    shop = membership.shop
-    if request.method == "POST":
-        form = ShopTwoStepForm(request.POST)
-        if form.is_valid():
-            required = form.cleaned_data["require"]
-            set_shop_two_step_requirement(
-                shop, by=request.user, required=required, context=RequestContext.from_request(request)
-            )
-            messages.success(
-                request,
-                "Every member now needs two-step verification to open this shop."
-                if required
-                else "Two-step verification is now optional in this shop.",
-            )
-        return redirect(safe_next(request, reverse("security:shop-two-step", args=[shop.slug])))
-    return render(request, "security/shop_two_step.html", {"shop": shop, "membership": membership})

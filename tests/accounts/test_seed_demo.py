@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from accounts.models import Membership, Shop, User
+from accounts.models import Invitation, InvitationStatus, Membership, Shop, User
 from commerce import models as commerce
 from permissions.registry import ASSIGNABLE_ROLES, MODULES
 
@@ -165,3 +165,31 @@ def test_the_main_admin_is_in_both_demo_shops_with_other_roles_there(client, pas
     assert 'class="menu shop-switcher"' in page and "Other Shop" in page
     refused = client.get("/shop/other-shop/finance/")
     assert refused.status_code == 403 and "Finance specialist" in refused.content.decode()
+
+
+def test_demo_shop_has_one_pending_invitation_whose_email_holds_the_link(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    invitation = Invitation.objects.get()
+    assert (invitation.shop.slug, invitation.email, invitation.status) == (
+        "demo-shop",
+        "new.hire@demo.example",
+        InvitationStatus.PENDING,
+    )
+    assert invitation.invited_by.email == "owner@demo.example"
+    (message,) = [m for m in mailoutbox if m.to == ["new.hire@demo.example"]]
+    assert "/link/#" in message.body
+    assert "new.hire@demo.example is invited to demo-shop" in output
+
+
+def test_support_may_look_up_invitations_and_suspend_a_member_in_an_emergency():
+    seed()
+    support = User.objects.get(email="support@demo.example")
+    assert support.has_perm("accounts.view_invitation")
+    assert support.has_perm("accounts.suspend_membership")
+    assert not support.has_perm("accounts.change_membership")

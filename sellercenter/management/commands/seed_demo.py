@@ -13,8 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import Membership, Shop
+from accounts import invitations
+from accounts.models import Invitation, Membership, Shop
 from accounts.services import add_member, create_shop
+from audit.events import RequestContext
 from commerce.models import (
     AdPlan,
     AffiliatePlan,
@@ -33,11 +35,15 @@ User = get_user_model()
 
 DOMAIN = "demo.example"
 SUPPORT_GROUP = "Support"
+# Someone the demo shop's owner invited: their e-mail (in var/mail/) holds the link to accept.
+INVITEE = f"new.hire@{DOMAIN}"
+INVITEE_ROLES = ["finance_specialist"]
 FIRST_NAMES = ["Ava", "Ben", "Cleo", "Dev", "Eve", "Finn", "Gia", "Hugo", "Iris", "Jon"]
-# What support staff need to look up accounts, shops and module data, and to suspend or re-role a
-# member on request. Apps with their own admin work (recovery cases) add theirs to this group.
+# What support staff need to look up accounts, shops, invitations and module data, and to suspend a
+# member in an emergency (with a reason; nothing else about memberships changes in the admin). Apps
+# with their own admin work (recovery cases) add theirs to this group.
 SUPPORT_PERMISSIONS = {
-    "accounts": ["view_user", "view_shop", "view_membership"],
+    "accounts": ["view_user", "view_shop", "view_membership", "view_invitation", "suspend_membership"],
     "commerce": [
         "view_product",
         "view_order",
@@ -84,6 +90,7 @@ class Command(BaseCommand):
             self.seed_support_group(people["support"])
             seed_module_data(demo, size="full")
             seed_module_data(other, size="small")
+            self.seed_invitation(demo)
             # Passwords last, so the rules see the shops' names as they will be.
             logins = self.seed_passwords(people, password)
         self.print_logins(logins, password)
@@ -118,6 +125,17 @@ class Command(BaseCommand):
             if member is not None and not Membership.objects.filter(shop=shop, user=member).exists():
                 add_member(shop=shop, user=member, roles=[role], via="demo data")
         return shop
+
+    def seed_invitation(self, shop: Shop) -> None:
+        """A pending invitation from the owner, sent once: a rerun leaves it (and any later change) be."""
+        if Invitation.objects.filter(shop=shop, email__iexact=INVITEE).exists():
+            return
+        owner = Membership.objects.select_related("shop", "user").get(shop=shop, user=shop.owner)
+        try:
+            invitations.invite(owner, email=INVITEE, roles=INVITEE_ROLES, context=RequestContext())
+        except ValidationError as refusal:
+            # The owner restricted invitations to other domains since: nothing to add.
+            self.stderr.write(f"No demo invitation: {'; '.join(refusal.messages)}")
 
     def seed_support_group(self, support) -> None:
         group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
@@ -170,6 +188,10 @@ class Command(BaseCommand):
         width_role = max(len(row[0]) for row in logins)
         width_email = max(len(row[1]) for row in logins)
         self.stdout.write(self.style.SUCCESS("Demo data ready: shops demo-shop and other-shop."))
+        self.stdout.write(
+            f"{INVITEE} is invited to demo-shop as a finance specialist: the invitation e-mail (var/mail/ "
+            "unless EMAIL_BACKEND is set) holds the link to accept."
+        )
         self.stdout.write("")
         self.stdout.write(f"{'Role':<{width_role}}  {'E-mail':<{width_email}}  Password")
         self.stdout.write(f"{'-' * width_role}  {'-' * width_email}  {'-' * 20}")

@@ -1,4 +1,4 @@
-"""User Management: the owner sees who is in the shop, with which roles, and who has 2SV."""
+"""User Management: the owner sees who is in the shop, with which roles, who has 2SV, and who is invited."""
 
 import pytest
 from django.db import connection
@@ -53,15 +53,17 @@ def test_page_explains_what_each_role_can_do_from_the_registry(shop, owner, sign
             assert grant.value in page
 
 
-def test_page_offers_no_buttons_that_do_nothing_yet(shop, owner, signed_in):
+def test_page_leads_to_adding_a_user_managing_members_and_the_pending_invitations(shop, owner, signed_in):
+    member = MembershipFactory(shop=shop, roles=["finance_specialist"])
     page = signed_in(owner).get(URL).content.decode()
 
-    assert "arrive with sub-account management" in page
-    members = page[page.index("<h2>Members</h2>") :].split("</section>")[0]
-    roles = page[page.index("What each role can do") :].split("</section>")[0]
-    for section in (members, roles):
-        assert "<form" not in section
-        assert "<button" not in section
+    assert 'href="/shop/demo-shop/users/add/"' in page
+    assert f'href="/shop/demo-shop/users/{member.pk}/"' in page
+    owner_row = page[page.index(owner.email) :].split("</tr>")[0]
+    assert "Manage" not in owner_row  # nothing about the owner can be changed here
+    assert 'href="/shop/demo-shop/users/invitations/"' in page
+    assert "arrive with sub-account management" not in page
+    assert "No invitation is waiting" in signed_in(owner).get(URL + "invitations/").content.decode()
 
 
 def test_members_of_other_shops_are_not_listed(shop, other_shop, owner, signed_in):
@@ -98,3 +100,44 @@ def test_two_step_column_costs_no_query_per_member(shop, owner, signed_in):
         assert client.get(URL).status_code == 200
 
     assert len(many) == len(few)
+
+
+def test_members_are_paginated_owner_first_on_the_page_and_the_api(shop, owner, signed_in, api):
+    for n in range(55):
+        MembershipFactory(
+            shop=shop, roles=["finance_specialist"], user=UserFactory(email=f"m{n:02d}@example.com")
+        )
+    client = signed_in(owner)
+
+    first = client.get(URL).content.decode()
+    second = client.get(URL + "?page=2").content.decode()
+    listed = api(client)("get", "shops/demo-shop/members").json()
+    following = api(client)("get", "shops/demo-shop/members?page=2").json()
+
+    assert first.index(owner.email) < first.index("m00@example.com") < first.index("m23@example.com")
+    assert "m24@example.com" not in first and "m24@example.com" in second
+    assert "Page 1 of 3 · 56 in all" in first
+    # The API pages by 50, as every list of the API does.
+    assert listed["count"] == 56 and listed["next"].endswith("page=2") and listed["previous"] is None
+    assert listed["results"][0]["is_owner"] and listed["results"][1]["email"] == "m00@example.com"
+    assert [row["email"] for row in following["results"]] == [f"m{n:02d}@example.com" for n in range(49, 55)]
+    assert client.get(URL + "?page=99").status_code == 200  # the last page, as module lists do
+    assert api(client)("get", "shops/demo-shop/members?page=99").status_code == 404
+
+
+def test_what_members_typed_is_shown_as_text(shop, owner, signed_in):
+    MembershipFactory(
+        shop=shop, user=UserFactory(first_name="<script>alert(1)</script>", last_name="<b>x</b>")
+    )
+    page = signed_in(owner).get(URL).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page
+
+
+def test_pending_invitations_have_their_own_paginated_list_with_expiry(shop, owner, signed_in, invite):
+    for n in range(3):
+        invite(f"i{n}@example.com")
+    page = signed_in(owner).get(URL + "invitations/").content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 3 and "Send again" in rows and "Revoke" in rows
+    assert "3 in all" in page

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class TeamConfig(AppConfig):
+    """Sub-accounts: sign-up, the shop's team (User Management), invitations and member settings."""
+
+    name = "team"
+    verbose_name = "Team"
+
+    def ready(self):
+        from accounts import panels
+        from team.panels import shop_chooser_panel
+
+        panels.register("shops", template="team/partials/shop_chooser.html", context=shop_chooser_panel)
