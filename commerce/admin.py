@@ -49,9 +49,9 @@ class BillAdmin(ReadOnlyModuleAdmin):
 
 @admin.register(PayoutAccount)
 class PayoutAccountAdmin(ReadOnlyModuleAdmin):
-    list_display = ["shop", "holder_name", "bank_name", "masked", "changed_at"]
+    list_display = ["shop", "holder_name", "bank_name", "masked", "created"]
     # The full account number stays out of the admin: staff confirm a payout account by its last digits.
-    fields = ["shop", "holder_name", "bank_name", "masked", "changed_at"]
+    fields = ["shop", "holder_name", "bank_name", "masked", "created"]
     readonly_fields = fields
 
 
@@ -64,7 +64,7 @@ class CampaignAdmin(ReadOnlyModuleAdmin):
 
 @admin.register(AffiliatePlan)
 class AffiliatePlanAdmin(ReadOnlyModuleAdmin):
-    list_display = ["name", "shop", "commission_percent", "creators_count", "status"]
+    list_display = ["name", "shop", "commission_percent", "status"]
     list_filter = ["shop", "status"]
     search_fields = ["name", "shop__name"]
 

@@ -176,6 +176,10 @@ OTP_TOTP_SYNC = False
 OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
 STEP_UP_MAX_AGE = timedelta(minutes=10)
 
+# The money path (SPEC §6a). Fernet keys that seal payout account numbers at rest, newest first (the
+# first seals, every one opens, so keys can rotate); unset, a key derived from SECRET_KEY is used.
+PAYOUT_DATA_KEYS = env.list("PAYOUT_DATA_KEYS", default=[])
+
 # HTTP security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -215,6 +219,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Periodic tasks (`make beat`): the payout run pays out withdrawals once no hold or freeze applies.
+CELERY_BEAT_SCHEDULE = {
+    "commerce-pay-out-withdrawals": {"task": "commerce.tasks.pay_out_withdrawals", "schedule": 60.0},
+    "commerce-advance-campaigns": {"task": "commerce.tasks.advance_campaigns", "schedule": 60.0 * 60},
+}
 
 # REST framework and the OpenAPI schema.
 REST_FRAMEWORK = {
