@@ -248,6 +248,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+# Each module's states get an enum of their own in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    f"{name}Enum": f"commerce.models.{name}"
+    for name in (
+        "ProductStatus",
+        "OrderStatus",
+        "BillStatus",
+        "PayoutAccountStatus",
+        "WithdrawalStatus",
+        "CampaignStatus",
+        "PlanStatus",
+        "CreatorStatus",
+        "ConversationStatus",
+    )
+}
 
 # Internationalisation.
 LANGUAGE_CODE = "en-us"
