@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -106,9 +106,7 @@ def _sum(queryset, expression) -> Decimal:
 def available_balance(shop) -> Decimal:
     """What the shop may withdraw: the net (sales less fees) of its settled bills, less withdrawals
     not cancelled (requested or paid), as a Decimal at the precision of the shop's currency."""
-    settled = _sum(Bill.objects.filter(shop=shop, status=BillStatus.SETTLED), "amount") - _sum(
-        Bill.objects.filter(shop=shop, status=BillStatus.SETTLED), "fees"
-    )
+    settled = _sum(Bill.objects.filter(shop=shop, status=BillStatus.SETTLED), F("amount") - F("fees"))
     withdrawn = _sum(
         Withdrawal.objects.filter(shop=shop).exclude(status=WithdrawalStatus.CANCELLED), "amount"
     )
@@ -137,8 +135,8 @@ def balance_of(shop) -> Balance:
     return Balance(
         currency=shop.currency,
         available=available_balance(shop),
-        settled_net=q(_sum(settled, "amount") - _sum(settled, "fees"), shop.currency),
-        open_net=q(_sum(opened, "amount") - _sum(opened, "fees"), shop.currency),
+        settled_net=q(_sum(settled, F("amount") - F("fees")), shop.currency),
+        open_net=q(_sum(opened, F("amount") - F("fees")), shop.currency),
         requested=q(_sum(withdrawals.filter(status=WithdrawalStatus.REQUESTED), "amount"), shop.currency),
         paid_out=q(_sum(withdrawals.filter(status=WithdrawalStatus.PAID), "amount"), shop.currency),
     )
@@ -209,9 +207,14 @@ def campaign_for(membership, pk) -> Campaign:
 
 def affiliate_plans_for(membership, *, status: str | None = None):
     """The shop's affiliate plans with how many creators were contacted and joined."""
-    plans = AffiliatePlan.objects.filter(shop_id=membership.shop_id).annotate(
-        creators_contacted=Count("creators"),
-        creators_joined=Count("creators", filter=Q(creators__status=CreatorStatus.JOINED)),
+    # Meta.ordering does not apply to aggregate queries, hence the explicit order_by.
+    plans = (
+        AffiliatePlan.objects.filter(shop_id=membership.shop_id)
+        .annotate(
+            creators_contacted=Count("creators"),
+            creators_joined=Count("creators", filter=Q(creators__status=CreatorStatus.JOINED)),
+        )
+        .order_by("name", "id")
     )
     return _with_status(plans, status)
 
