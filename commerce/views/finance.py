@@ -127,7 +127,9 @@ def payout_account_confirm(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect("commerce:payout-account-change", slug)
     except StepUpRequired as error:
-        form = PayoutConfirmForm(initial=details.__dict__)
+        # The details again, without the refused code.
+        form = PayoutConfirmForm({**details.__dict__, "code": ""})
+        form.is_valid()
         form.add_error("code", error.message)
         return _confirm_page(request, details, form, status=403)
     except CommerceError as error:
