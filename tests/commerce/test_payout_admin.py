@@ -86,7 +86,9 @@ def test_support_approves_a_flagged_account_with_a_reason(
     assert selectors.pending_payout_account(flagged.shop) == flagged  # nothing yet
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(url, {**picked, "apply": "1", "reason": "Owner confirmed by phone; joint account."})
+        done = client.post(
+            url, {**picked, "apply": "1", "reason": "Owner confirmed by phone; joint account."}
+        )
 
     assert done.status_code == 302
     flagged.refresh_from_db()
