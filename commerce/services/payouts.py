@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from audit.events import EventKind, RequestContext, record_event
 from commerce import sealing, selectors
-from commerce.errors import StateConflict
 from commerce.models import HoldReason, PayoutAccount, PayoutAccountStatus
 from commerce.services.common import collect, move, text
 from commerce.services.guards import approve_with_code, locked_shop, require_money_path_open
@@ -274,9 +273,3 @@ def roll_back_recent_changes(shop, *, reason: str, context: RequestContext) -> P
         )
     return restored
 
-
-def ensure_reviewable(account: PayoutAccount) -> None:
-    if account.status != PayoutAccountStatus.PENDING_REVIEW:
-        raise StateConflict(
-            NOT_PENDING.format(status=account.get_status_display().lower()), code="not_pending_review"
-        )
