@@ -272,4 +272,3 @@ def roll_back_recent_changes(shop, *, reason: str, context: RequestContext) -> P
             {"shop": shop, "undone": undone, "restored": restored, "withdrawals_cancelled": cancelled},
         )
     return restored
-
