@@ -39,11 +39,11 @@ setup: install
 run: setup
 	$(BIN)/python manage.py seed_demo $(if $(value DEMO_PASSWORD),--password '$(subst ','\'',$(value DEMO_PASSWORD))')
 	@echo "Seller Center: http://$(HOST):$(PORT)/  (e-mails are written to var/mail/ unless EMAIL_BACKEND is set)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST='$(HOST)' PORT='$(PORT)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production server, as docker-compose runs it.
 serve: setup
-	$(BIN)/gunicorn sellercenter.wsgi --bind $(HOST):$(PORT) --workers 2
+	HOST='$(HOST)' PORT='$(PORT)' $(BIN)/gunicorn sellercenter.wsgi --bind $(HOST):$(PORT) --workers 2
 
 test: install
 	$(BIN)/python manage.py collectstatic --noinput -v0

@@ -46,10 +46,19 @@ def membership_or_404(request, shop_slug: str):
     return membership
 
 
+class MissingGrant(PermissionDenied):
+    """A member's roles lack the grant a page needs (403); the error page names the roles that have it."""
+
+    def __init__(self, membership, grant: Grant):
+        super().__init__(f"Your roles in this shop do not include {grant.value}.")
+        self.membership = membership
+        self.grant = grant
+
+
 def require_grant(membership, grant: Grant | None) -> None:
-    """PermissionDenied (403) when the membership lacks the grant."""
+    """MissingGrant (a PermissionDenied, 403) when the membership lacks the grant."""
     if grant is not None and not membership.has(grant):
-        raise PermissionDenied(f"Your roles in this shop do not include {grant.value}.")
+        raise MissingGrant(membership, grant)
 
 
 def shop_view(grant: Grant | None = None):

@@ -1,5 +1,6 @@
-"""JSON API: /api/v1/auth/csrf and /api/v1/me."""
+"""JSON API: /api/v1/auth/csrf, /api/v1/me and /api/v1/account/profile."""
 
+from django.db import transaction
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -8,7 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors
-from accounts.serializers import MeSerializer
+from accounts.serializers import MeSerializer, ProfileSerializer
+from accounts.services import set_anti_phishing_phrase, update_profile
+from audit.events import RequestContext
 
 
 class CsrfView(APIView):
@@ -37,3 +40,24 @@ class MeView(APIView):
                 }
             ).data
         )
+
+
+class ProfileView(APIView):
+    """The caller's Account Information: names, birth date, time zone and anti-phishing phrase."""
+
+    @extend_schema(responses=ProfileSerializer)
+    def get(self, request):
+        return Response(ProfileSerializer(request.user).data)
+
+    @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
+    def patch(self, request):
+        serializer = ProfileSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        phrase = changes.pop("anti_phishing_phrase", None)
+        context = RequestContext.from_request(request)
+        with transaction.atomic():
+            update_profile(request.user, context=context, **changes)
+            if phrase is not None:
+                set_anti_phishing_phrase(request.user, phrase, context=context)
+        return Response(ProfileSerializer(request.user).data)

@@ -75,6 +75,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Shown in every e-mail we send, so the user can tell ours from a phishing copy.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA name of the zone pages show times in, such as Europe/Berlin.",
+    )
     frozen_at = models.DateTimeField(
         null=True,
         blank=True,

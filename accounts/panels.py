@@ -1,8 +1,12 @@
 """Panels that apps on higher floors put on pages of lower ones, without the lower app importing them.
 
 Account Security (security) shows an open recovery case (recovery); a shop's dashboard (accounts)
-shows check-up items from security, commerce and the rest. The app above registers its panel in its
-AppConfig.ready(); the page renders `{% panels "account_security" %}` and never names the app.
+shows the security check-up. The app above registers its panel in its AppConfig.ready(); the page
+renders `{% panels "account_security" %}` and never names the app.
+
+Pages with panels: "dashboard" (a shop's dashboard), "account_information" (Account Information),
+"account_security" (Account Security) and "shop_page" (the top of every page of a shop, in the
+layout: prompts that must not be missed there).
 """
 
 from collections import defaultdict

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import Membership, MembershipStatus, Shop
+from accounts.validators import clean_anti_phishing_phrase, validate_date_of_birth, validate_time_zone
 from audit.events import EventKind, RequestContext, record_event
 from permissions.registry import ASSIGNABLE_ROLES
 
@@ -131,9 +132,45 @@ def set_shop_two_step_requirement(shop: Shop, *, by, required: bool, context: Re
     return True
 
 
+PROFILE_FIELDS = ("first_name", "last_name", "date_of_birth", "time_zone")
+
+
+@transaction.atomic
+def update_profile(user, *, context: RequestContext, **changes) -> list[str]:
+    """Change some of the person's names, birth date (a date or None) and time zone (an IANA name).
+
+    Names are trimmed. Raises ValidationError for a birth date outside 1900..today or an unknown
+    time zone, and TypeError for any other field (the e-mail address has its own, guarded flow).
+    Records one PROFILE_CHANGED event naming the fields that changed (not their values: the log is
+    shown to shop owners and support); returns those fields, empty when nothing changed.
+    """
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_profile() cannot change {', '.join(sorted(unknown))}.")
+    for name in ("first_name", "last_name"):
+        if name in changes:
+            changes[name] = " ".join((changes[name] or "").split())
+    if "date_of_birth" in changes:
+        validate_date_of_birth(changes["date_of_birth"])
+    if "time_zone" in changes:
+        validate_time_zone(changes["time_zone"])
+    changed = [name for name in PROFILE_FIELDS if name in changes and changes[name] != getattr(user, name)]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(user, name, changes[name])
+    user.save(update_fields=changed)
+    record_event(user, EventKind.PROFILE_CHANGED, context=context, fields=changed)
+    return changed
+
+
 @transaction.atomic
 def set_anti_phishing_phrase(user, phrase: str, *, context: RequestContext) -> bool:
-    """Set (or clear, with "") the phrase our e-mails show; False when it did not change."""
+    """Set (or clear, with "") the phrase our e-mails show; False when it did not change.
+
+    Spaces are folded; ValidationError for a phrase that is too long or cannot be printed.
+    """
+    phrase = clean_anti_phishing_phrase(phrase)
     if phrase == user.anti_phishing_phrase:
         return False
     user.anti_phishing_phrase = phrase

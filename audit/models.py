@@ -61,6 +61,10 @@ class EventKind(models.TextChoices):
     WITHDRAWAL_CANCELLED = "shop:withdrawal:cancelled", "Withdrawal cancelled"
     ORDER_REFUNDED = "shop:order:refunded", "Order refunded"
     BILLS_EXPORTED = "shop:bills:exported", "Bills exported"
+    # Account Information: the person's details, and the guarded change of their e-mail address.
+    PROFILE_CHANGED = "account:profile:changed", "Account information changed"
+    EMAIL_CHANGE_REQUESTED = "account:email:change_requested", "E-mail address change requested"
+    EMAIL_CHANGE_CANCELLED = "account:email:change_cancelled", "E-mail address change cancelled"
 
 
 class SecurityEventQuerySet(models.QuerySet):

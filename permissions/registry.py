@@ -286,3 +286,18 @@ def areas_for(grants: frozenset[Grant]) -> list[Area]:
 def action_allowed(grants: frozenset[Grant], key: str) -> bool:
     """Whether these grants allow the action named `key` (KeyError for an unknown action)."""
     return ACTIONS[key].grant in grants
+
+
+def roles_granting(grant: Grant) -> list[Role]:
+    """The roles an owner can assign that include this grant, in registry order (the owner, who
+    holds every grant, is not among them)."""
+    return [ROLES[name] for name in ASSIGNABLE_ROLES if grant in ROLES[name].grants]
+
+
+def what_grant_opens(grant: Grant) -> str:
+    """In the menus' words, what a grant lets a member open or do: "Finance", "Export bills as CSV"."""
+    for area in AREAS:
+        if area.view_grant == grant:
+            return area.label
+    labels = [action.label for action in ACTIONS.values() if action.grant == grant]
+    return labels[0] if len(labels) == 1 else ", ".join(labels) or grant.value

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from security.api import activity, passwords, sign_in, two_step
+from security.api import activity, email_change, passwords, sign_in, two_step
 
 urlpatterns = [
     # Signing in and out.
@@ -13,6 +13,8 @@ urlpatterns = [
     path("account/2sv/totp", two_step.TotpView.as_view(), name="two-step-totp"),
     path("account/2sv/totp/confirm", two_step.TotpConfirmView.as_view(), name="two-step-totp-confirm"),
     path("account/2sv/recovery-codes", two_step.RecoveryCodesView.as_view(), name="two-step-recovery-codes"),
+    # The e-mail address.
+    path("account/email", email_change.EmailChangeView.as_view(), name="account-email"),
     # Passwords.
     path("password/check", passwords.PasswordCheckView.as_view(), name="password-check"),
     path("account/password", passwords.PasswordChangeView.as_view(), name="password-change"),

@@ -73,11 +73,24 @@ class PasswordResetRequestForm(forms.Form):
 
 
 class EventFilterForm(forms.Form):
-    """The security log's filters: kind and a date range (inclusive), all optional."""
+    """The security log's filters: kind and a date range (inclusive, in the viewer's time zone), all
+    optional. The kinds offered are `kinds`, those that appear in this log; a kind from a saved
+    address that no longer appears is kept, and matches nothing."""
 
-    kind = forms.ChoiceField(choices=[("", "All events"), *EventKind.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", "All events")], required=False, label="Event")
     date_from = forms.DateField(required=False, label="From")
     date_to = forms.DateField(required=False, label="To")
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = set(kinds)
+        selected = self.data.get("kind") if self.is_bound else None
+        if selected in EventKind.values:
+            offered.add(selected)
+        choices = sorted(
+            ((kind.value, kind.label) for kind in EventKind if kind.value in offered), key=lambda c: c[1]
+        )
+        self.fields["kind"].choices = [("", "All events"), *choices]
 
     def clean(self):
         data = super().clean()
@@ -85,3 +98,12 @@ class EventFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
         return data
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        max_length=254,
+        label="New e-mail address",
+        error_messages={"invalid": "Enter a valid e-mail address, such as name@example.com."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

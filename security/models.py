@@ -83,3 +83,50 @@ class KnownOrigin(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.user} first seen {self.first_seen:%Y-%m-%d}"
+
+
+class EmailChange(models.Model):
+    """A request to move the account to a new e-mail address (security/email_change.py).
+
+    It completes when the link sent to the new address is used; a newer request, or the person,
+    cancels it. The old address stays the sign-in until then.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    link = models.OneToOneField("notifications.EmailLink", on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.old_email} → {self.new_email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None and self.expires > timezone.now()
+
+
+class PasswordVerdict(models.Model):
+    """Whether the account's password met the password rules when we last held it in plain text: at a
+    sign-in, or when it was set (security/passwords/verdicts.py). The security check-up reads it;
+    the password itself is never kept, nor which rule it broke.
+
+    `basis` is a keyed hash of what the verdict depends on (the password's hash, the person's
+    details, the rules); when it no longer matches, the verdict is out of date.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="password_verdict"
+    )
+    passes = models.BooleanField()
+    basis = models.CharField(max_length=64)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.user_id}: {'passes' if self.passes else 'breaks a rule'} at {self.checked_at:%Y-%m-%d}"

@@ -24,7 +24,8 @@ def active_sessions(user):
 
 
 def filter_events(events, *, kind: str = "", date_from=None, date_to=None):
-    """Narrow a log queryset by kind and by an inclusive date range (UTC days)."""
+    """Narrow a log queryset by kind and by an inclusive date range, in days of the current time
+    zone: the viewer's on pages, UTC in the API."""
     if kind:
         events = events.filter(kind=kind)
     if date_from:
@@ -40,3 +41,8 @@ def events_of_user(user):
 
 def events_of_shop(shop):
     return SecurityEvent.objects.filter(shop=shop).select_related("user").order_by("-created", "-id")
+
+
+def kinds_in(events) -> list[str]:
+    """The event kinds that appear in this log queryset: what its filter offers."""
+    return list(events.order_by().values_list("kind", flat=True).distinct())

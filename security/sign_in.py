@@ -23,6 +23,7 @@ from audit.events import EventKind, RequestContext, record_event
 from notifications.email import send_email
 from security import account_history, login_protection, sessions
 from security.freeze import FROZEN_MESSAGE, freeze_link_url, may_sign_in_while_frozen
+from security.passwords import verdicts
 from security.two_step.devices import available_methods
 
 GENERIC_LOGIN_ERROR = "That e-mail and password do not match an account. Check both and try again."
@@ -92,6 +93,9 @@ def sign_in(request, email: str, password: str, context: RequestContext) -> Sign
         if not may_sign_in_while_frozen(user, context.device_id):
             record_event(user, EventKind.LOGIN_FAILURE, context=context, reason="frozen")
             return SignInResult(Outcome.FROZEN, FROZEN_MESSAGE)
+        # The one moment the password is in plain text: the check-up learns whether it still
+        # passes today's rules.
+        verdicts.record_sign_in(user, password)
         if request.user.is_authenticated:
             # Signing in again from a signed-in browser starts a new session, whoever it was for:
             # Django's login() would keep the key of a session that is already this user's.

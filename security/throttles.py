@@ -114,3 +114,14 @@ class PasswordReuseCheckThrottle(WindowThrottle):
 
     def ident(self, request) -> str:
         return f"user-{self.user.pk}"
+
+
+class EmailChangeThrottle(WindowThrottle):
+    """How often one account may ask to move to a new e-mail address: each request mails two
+    addresses, one of them typed by the caller."""
+
+    scope = "email_change"
+    rate = "5/hour"
+
+    def ident(self, request) -> str:
+        return f"user-{request.user.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from security.views import activity, passwords, sign_in, two_step
+from security.views import activity, email_change, passwords, sign_in, two_step
 
 app_name = "security"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("account/security/2sv/recovery-codes/", two_step.recovery_codes, name="recovery-codes"),
     path("account/security/2sv/preferred/", two_step.preferred_method, name="preferred-method"),
     path("shop/<slug:slug>/settings/two-step/", two_step.shop_two_step, name="shop-two-step"),
+    # The e-mail address (on Account Information).
+    path("account/information/email/", email_change.change, name="email-change"),
+    path("account/information/email/cancel/", email_change.cancel, name="email-change-cancel"),
+    path("account/information/email/confirm/", email_change.confirm, name="email-change-confirm"),
     # Passwords.
     path("account/password/", passwords.password_change, name="password-change"),
     path("password-reset/", passwords.password_reset, name="password-reset"),
@@ -27,6 +31,5 @@ urlpatterns = [
     path("account/security/events/", activity.account_events, name="account-events"),
     path("account/security/sessions/<int:pk>/end/", activity.end_session, name="session-end"),
     path("account/security/sessions/end-others/", activity.end_other_sessions, name="sessions-end-others"),
-    path("account/security/anti-phishing/", activity.anti_phishing_phrase, name="anti-phishing-phrase"),
     path("account/freeze/", activity.freeze, name="freeze"),
 ]

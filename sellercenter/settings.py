@@ -76,8 +76,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # After messages: the gate explains its redirects with a message.
     "security.middleware.AccountGateMiddleware",
+    # Pages in the viewer's time zone (User.time_zone); the API stays in UTC.
+    "accounts.middleware.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "security.headers.ContentSecurityPolicyMiddleware",
+    # Last, so it sees a view's Http404 first: the product's 404 page even with DEBUG on.
+    "sellercenter.errors.ProductNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sellercenter.urls"
@@ -151,6 +155,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
+# A failed CSRF check explains itself in the product's layout (sellercenter/errors.py).
+CSRF_FAILURE_VIEW = "sellercenter.errors.csrf_failure"
 # How often a session's last-seen time is written: a write per request would cost every page a query.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -205,8 +211,13 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seller Center <no-reply@sellercenter.example>")
-# Absolute links in e-mails (invitations, alerts, recovery).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails (invitations, alerts, recovery). By default the address `make run` and
+# `make serve` listen on (HOST and PORT, which the Makefile passes on), so links work on any port.
+_SERVE_HOST = env.str("HOST", default="127.0.0.1")
+# A server listening on every interface is opened in a browser through the loopback address.
+_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 (a mapping, not a bind)
+_LINK_HOST = _WILDCARD_HOSTS.get(_SERVE_HOST) or (f"[{_SERVE_HOST}]" if ":" in _SERVE_HOST else _SERVE_HOST)
+SITE_URL = env.str("SITE_URL", default=f"http://{_LINK_HOST}:{env.int('PORT', default=8000)}").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process at once.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -236,7 +247,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "sellercenter.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus each operation's error answers (sellercenter/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "sellercenter.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Seller Center API",

@@ -28,3 +28,52 @@ def test_the_schema_validates_without_a_single_warning(tmp_path):
     call_command("spectacular", validate=True, fail_on_warn=True, file=str(path))
 
     assert path.read_text().startswith("openapi: 3.")
+
+
+def _schema(client):
+    return json.loads(client.get("/api/schema/?format=json").content)
+
+
+def _codes(operation, status):
+    return operation["responses"][str(status)]["description"]
+
+
+def test_every_operation_lists_its_error_answers_in_the_one_error_shape(client):
+    schema = _schema(client)
+    error = schema["components"]["schemas"]["Error"]
+    assert {"detail", "code"} <= set(error["required"])
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status, answer in operation["responses"].items():
+                if status.startswith("4"):
+                    ref = answer["content"]["application/json"]["schema"]["$ref"]
+                    expected = "ValidationError" if status == "400" else "Error"
+                    assert ref.endswith(f"/{expected}"), (method, path, status)
+            if {} not in operation.get("security", []):  # a session is required
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
+            if "{" in path:
+                assert "404" in operation["responses"], (method, path)
+
+
+def test_the_answers_name_their_codes(client):
+    paths = _schema(client)["paths"]
+    shop_log = paths["/api/v1/shops/{slug}/events"]["get"]
+    assert "`missing_grant`" in _codes(shop_log, 403)
+    assert "`two_step_required`" in _codes(shop_log, 401)
+    change = paths["/api/v1/account/email"]["post"]
+    assert "`step_up_required`" in _codes(change, 403)
+    assert "`account_frozen`" in _codes(change, 409)
+    assert "Retry-After" in change["responses"]["429"]["headers"]
+    assert "`current_session`" in _codes(paths["/api/v1/account/sessions/{id}"]["delete"], 409)
+    assert "`throttled`" in _codes(paths["/api/v1/auth/login"]["post"], 429)
+
+
+def test_a_browser_reads_the_schema_as_a_page_and_tools_still_get_yaml(client):
+    page = client.get("/api/schema/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    body = page.content.decode()
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert 'class="topbar"' in body and "openapi: 3." in body
+    assert 'href="?format=json"' in body and 'href="/api/docs/"' in body
+    tool = client.get("/api/schema/", HTTP_ACCEPT="*/*")
+    assert tool["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert tool.content.startswith(b"openapi: 3.")

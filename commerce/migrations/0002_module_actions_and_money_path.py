@@ -26,7 +26,7 @@ def seal_existing_numbers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_shop_currency'),
+        ('accounts', '0005_shop_currency'),
         ('commerce', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

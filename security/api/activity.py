@@ -10,7 +10,7 @@ from accounts.access import ShopGrant, membership_or_404
 from audit.events import RequestContext
 from audit.models import EventKind, SecurityEvent
 from permissions.registry import Grant
-from security import selectors, sessions
+from security import event_text, selectors, sessions
 from security.models import UserSession
 
 
@@ -26,9 +26,18 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    summary = serializers.SerializerMethodField(help_text="The details in words, as the log pages show them.")
+    device = serializers.SerializerMethodField(help_text='The browser as a name, such as "Chrome on macOS".')
+
     class Meta:
         model = SecurityEvent
-        fields = ["id", "kind", "ip", "user_agent", "created", "details"]
+        fields = ["id", "kind", "ip", "user_agent", "device", "created", "details", "summary"]
+
+    def get_summary(self, event) -> str:
+        return event_text.sentence(event.kind, event.details)
+
+    def get_device(self, event) -> str:
+        return event_text.device(event)
 
 
 class EventFilterSerializer(serializers.Serializer):

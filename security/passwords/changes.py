@@ -13,6 +13,7 @@ from notifications import links
 from notifications.email import send_email
 from security import sessions
 from security.models import PasswordHistory
+from security.passwords import verdicts
 from security.passwords.rules import HISTORY_SIZE
 
 User = get_user_model()
@@ -41,6 +42,7 @@ def _set_password(user, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     remember_password(user)
+    verdicts.record_set(user)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ def check_password_strength(
             continue
         if isinstance(validator, ZxcvbnValidator):
             strength = measure(password, user)
-            failures += _failures(validator.failure(strength))
+            failures += _failures(validator.failure(strength, password))
         else:
             failures += _failures(_refusal(validator, password, user))
     if not failures and deferred and (history() if callable(history) else history):
@@ -51,8 +51,14 @@ def check_password_strength(
             failures += _failures(_refusal(validator, password, user))
     if strength is None:
         strength = measure(password, user)
+    # zxcvbn's ideas help only a password it finds too easy to guess; beside any other refusal they
+    # would be a second voice.
+    guessable = any(f.code == "too_guessable" for f in failures)
     return StrengthReport(
-        ok=not failures, score=strength.score, failures=failures, suggestions=strength.suggestions
+        ok=not failures,
+        score=strength.score,
+        failures=failures,
+        suggestions=strength.suggestions if guessable else [],
     )
 
 

@@ -75,6 +75,21 @@ def find_sequence(password: str) -> tuple[str, str] | None:
     return None
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 # Separators people put inside dates: anything that is not a letter or a digit.
 _SEPARATORS = re.compile(r"[\W_]+")
 
@@ -114,26 +129,46 @@ class LengthValidator:
         return f"Between {self.min_length} and {self.max_length} characters."
 
 
+DIGITS = frozenset("0123456789")
+
+
+def character_kind(char: str) -> str:
+    """ "letter" (a letter of any alphabet), "digit" (0-9 only) or "symbol" (anything else).
+
+    Digits are the ASCII digits alone, as the rule's words say: other scripts' digits ("٣", fullwidth "5")
+    and superscripts ("²") cannot be typed on every keyboard the person may sign in from, so they
+    count as symbols, never as the digit the rule asks for.
+    """
+    if char in DIGITS:
+        return "digit"
+    return "letter" if char.isalpha() else "symbol"
+
+
 class CharacterMixValidator:
-    """At least one letter, one digit and one symbol (any character that is neither)."""
+    """At least one letter, one digit 0-9 and one symbol (any character that is neither)."""
 
     def validate(self, password, user=None):
+        kinds = {character_kind(char) for char in password}
         errors = []
-        if not any(char.isalpha() for char in password):
+        if "letter" not in kinds:
             errors.append(ValidationError("Add at least one letter.", code=FailureCode.MISSING_LETTER))
-        if not any(char.isdigit() for char in password):
-            errors.append(ValidationError("Add at least one digit (0-9).", code=FailureCode.MISSING_DIGIT))
-        if all(char.isalnum() for char in password):
+        if "digit" not in kinds:
+            errors.append(
+                ValidationError("Add at least one digit from 0 to 9.", code=FailureCode.MISSING_DIGIT)
+            )
+        if "symbol" not in kinds:
             errors.append(
                 ValidationError(
-                    "Add at least one symbol, such as ! # @ % or a space.", code=FailureCode.MISSING_SYMBOL
+                    "Add at least one symbol: anything that is not a letter or a digit 0-9, such as "
+                    "! # @ % or a space.",
+                    code=FailureCode.MISSING_SYMBOL,
                 )
             )
         if errors:
             raise ValidationError(errors)
 
     def get_help_text(self):
-        return "At least one letter, one digit and one symbol."
+        return "At least one letter, one digit from 0 to 9 and one symbol."
 
 
 class SequenceValidator:
@@ -160,9 +195,14 @@ class BirthDateValidator:
         born = getattr(user, "date_of_birth", None)
         part = find_birth_date(password, born)
         if part:
-            what = "birth year" if part == f"{born.year:04d}" else "birthday"
+            # Named as a person reads their own birth date, never as the digits typed: "17.05" is
+            # not echoed back as "(1705)", and no part of the password is repeated on screen.
+            if part == f"{born.year:04d}":
+                what = f"birth year ({born.year})"
+            else:
+                what = f"birthday ({born.day} {MONTHS[born.month - 1]}), in any order or format"
             raise ValidationError(
-                f"Remove your {what} ({part}): anyone who knows you, or finds your profile, can guess it.",
+                f"Remove your {what}: anyone who knows you, or finds your profile, can guess it.",
                 code=FailureCode.BIRTH_DATE,
             )
 
@@ -220,6 +260,14 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
         return "Not a commonly used password."
 
 
+def _on_common_list(password: str) -> bool:
+    """Whether the configured CommonPasswordValidator's list holds the password."""
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, CommonPasswordValidator):
+            return password.lower().strip() in validator.passwords
+    return False
+
+
 class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
     """Django's similarity test, against the e-mail, the names and the names of the user's shops."""
 
@@ -257,17 +305,37 @@ class ZxcvbnValidator:
     def __init__(self, min_score=MIN_SCORE):
         self.min_score = min_score
 
-    def failure(self, strength: Strength) -> ValidationError | None:
+    def failure(self, strength: Strength, password: str = "") -> ValidationError | None:
+        """The refusal for a score under min_score: too_guessable, with zxcvbn's reason in words;
+        and when zxcvbn finds it close to a common password, a `common` failure too (unless the
+        common-password list already refused it), so that the "not a common password" rule and
+        this reason never disagree. zxcvbn gives no warning at a score of 3 or more."""
         if strength.score >= self.min_score:
             return None
-        return ValidationError(
-            f"This password is too easy to guess (strength: {SCORE_LABELS[strength.score]}). Make it "
-            "longer, or add words and symbols that are not about you.",
-            code=FailureCode.TOO_GUESSABLE,
+        errors = []
+        reason = ""
+        if strength.looks_common:
+            if not _on_common_list(password):
+                errors.append(
+                    ValidationError(
+                        "This is close to a commonly used password: attackers try those, and small "
+                        "changes to them, first.",
+                        code=FailureCode.COMMON,
+                    )
+                )
+        elif strength.warning:
+            reason = f" {strength.warning}"
+        errors.append(
+            ValidationError(
+                f"This password is too easy to guess (strength: {SCORE_LABELS[strength.score]}).{reason} "
+                "Make it longer, or add words and symbols that are not about you.",
+                code=FailureCode.TOO_GUESSABLE,
+            )
         )
+        return ValidationError(errors)
 
     def validate(self, password, user=None):
-        error = self.failure(measure(password, user))
+        error = self.failure(measure(password, user), password)
         if error:
             raise error
 

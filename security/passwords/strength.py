@@ -51,10 +51,29 @@ SHORTCUT_PREFIXES = (20, 32)
 CEILING_GUESSES_LOG10 = 19.2
 
 
+# zxcvbn's warnings that say the password is, or resembles, a common one: the "common" rule's
+# business, so the meter never ticks "not a common password" beside them.
+COMMON_WARNINGS = frozenset(
+    {
+        "This is a top-10 common password.",
+        "This is a top-100 common password.",
+        "This is a very common password.",
+        "This is similar to a commonly used password.",
+    }
+)
+
+
 @dataclass
 class Strength:
+    """zxcvbn's score (0-4), its warning ("" when none) and its suggestions."""
+
     score: int
     suggestions: list[str] = field(default_factory=list)
+    warning: str = ""
+
+    @property
+    def looks_common(self) -> bool:
+        return self.warning in COMMON_WARNINGS
 
 
 def _repeats_itself(text: str) -> bool:
@@ -91,10 +110,12 @@ def measure(password: str, user=None) -> Strength:
         result = zxcvbn_rs_py.zxcvbn(password, inputs)
     except Exception:  # a strength estimate must never turn into a server error
         return Strength(score=0)
-    suggestions = []
     feedback = result.feedback
-    if feedback is not None:
-        if feedback.warning is not None and str(feedback.warning):
-            suggestions.append(str(feedback.warning))
-        suggestions += [str(suggestion) for suggestion in feedback.suggestions]
-    return Strength(score=int(result.score), suggestions=suggestions)
+    if feedback is None:
+        return Strength(score=int(result.score))
+    warning = str(feedback.warning) if feedback.warning is not None else ""
+    return Strength(
+        score=int(result.score),
+        suggestions=[str(suggestion) for suggestion in feedback.suggestions],
+        warning=warning,
+    )

@@ -1,4 +1,4 @@
-"""Pages for sessions, the security log, the anti-phishing phrase and the "This wasn't me" link."""
+"""Pages for sessions, the security log and the "This wasn't me" link."""
 
 from urllib.parse import urlencode
 
@@ -10,8 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import shop_view
-from accounts.forms import AntiPhishingPhraseForm
-from accounts.services import set_anti_phishing_phrase
 from audit.events import RequestContext
 from notifications import links
 from permissions.registry import Grant
@@ -23,7 +21,7 @@ EVENTS_PER_PAGE = 25
 
 
 def _log_page(request, events, *, title: str, shop=None):
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(request.GET or None, kinds=selectors.kinds_in(events))
     status = 200
     if form.is_bound and not form.is_valid():
         status, events = 400, events.none()
@@ -76,22 +74,6 @@ def end_other_sessions(request):
         request.user, current_key=request.session.session_key, context=RequestContext.from_request(request)
     )
     messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
-    return redirect("security:account-security")
-
-
-@require_POST
-@login_required
-def anti_phishing_phrase(request):
-    form = AntiPhishingPhraseForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("phrase", []):
-            messages.error(request, error)
-        return redirect("security:account-security")
-    phrase = form.cleaned_data["phrase"]
-    if set_anti_phishing_phrase(request.user, phrase, context=RequestContext.from_request(request)):
-        messages.success(
-            request, "Anti-phishing phrase saved." if phrase else "Anti-phishing phrase removed."
-        )
     return redirect("security:account-security")
 
 

@@ -57,7 +57,10 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
+    was_signed_in = request.user.is_authenticated
     sign_out(request, RequestContext.from_request(request))
+    if was_signed_in:
+        messages.success(request, "You are signed out. On a computer others use, close the browser too.")
     return redirect("security:login")
 
 

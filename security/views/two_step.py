@@ -10,7 +10,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import shop_view
-from accounts.forms import AntiPhishingPhraseForm
 from accounts.selectors import shops_requiring_two_step, two_step_enabled
 from accounts.services import set_shop_two_step_requirement
 from audit.events import RequestContext
@@ -45,7 +44,6 @@ def account_security(request):
         "sessions": session_rows,
         "other_sessions": sum(not row.current for row in session_rows),
         "recent_events": list(selectors.events_of_user(user)[:RECENT_EVENTS]),
-        "phrase_form": AntiPhishingPhraseForm(initial={"phrase": user.anti_phishing_phrase}),
     }
     return render(request, "security/account_security.html", context)
 

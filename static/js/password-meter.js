@@ -1,5 +1,7 @@
 /* Live password strength meter: asks POST /api/v1/password/check as the person types and marks each
-   rule as met or not, in words (not colour alone). One meter per [data-password-meter] element. */
+   rule as met or not, in words (not colour alone). One meter per [data-password-meter] element.
+   One voice: while a rule is broken the status says which, and the strength is not shown; once every
+   rule passes, the strength is the verdict. */
 (function () {
   "use strict";
 
@@ -7,7 +9,7 @@
     too_short: "length", too_long: "length",
     missing_letter: "mix", missing_digit: "mix", missing_symbol: "mix",
     sequence: "sequence", birth_date: "birth_date", reused: "reused",
-    common: "common", similar: "common", too_guessable: "too_guessable"
+    common: "common", similar: "similar", too_guessable: "too_guessable"
   };
   var SCORE_LABELS = ["very weak", "weak", "fair", "strong", "very strong"];
   var DELAY_MS = 250;
@@ -39,6 +41,7 @@
     if (!input) { return; }
     var panel = box.querySelector("[data-meter]");
     var meter = panel.querySelector("meter");
+    var strength = panel.querySelector("[data-meter-strength]");
     var status = panel.querySelector("[data-meter-status]");
     var failures = panel.querySelector("[data-meter-failures]");
     var suggestions = panel.querySelector("[data-meter-suggestions]");
@@ -72,18 +75,29 @@
 
     function show(report) {
       panel.hidden = false;
-      meter.value = report.score;
       var broken = report.failures.map(function (failure) { return RULE_OF_CODE[failure.code] || failure.code; });
       markRules(broken);
-      status.textContent = "Strength: " + SCORE_LABELS[report.score] + " (" + report.score + " of 4). " +
-        (report.ok ? "This password meets every rule." : "Fix the points below.");
+      strength.hidden = !report.ok;
+      meter.value = report.ok ? report.score : 0;
+      if (report.ok) {
+        status.textContent = "This password meets every rule. Strength: " + SCORE_LABELS[report.score] +
+          " (" + report.score + " of 4).";
+      } else {
+        var count = unique(broken).length;
+        status.textContent = "Not yet: " + count + (count === 1 ? " rule" : " rules") + " to fix.";
+      }
       status.className = "meter-status " + (report.ok ? "ok" : "bad");
       fill(failures, report.failures.map(function (failure) { return failure.message; }));
-      fill(suggestions, report.ok ? [] : report.suggestions);
+      fill(suggestions, report.suggestions.length ? ["Ideas: " + report.suggestions.join(" ")] : []);
+    }
+
+    function unique(items) {
+      return items.filter(function (item, index) { return items.indexOf(item) === index; });
     }
 
     function showNotice(text) {
       panel.hidden = false;
+      strength.hidden = true;
       status.textContent = text;
       status.className = "meter-status";
       fill(failures, []);

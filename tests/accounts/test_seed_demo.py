@@ -152,7 +152,7 @@ def test_a_password_made_of_the_shops_name_is_refused():
 
 def test_a_later_role_change_survives_a_rerun():
     seed()
-    membership = Membership.objects.get(user__email="main_admin@demo.example")
+    membership = Membership.objects.get(shop__slug="demo-shop", user__email="main_admin@demo.example")
     membership.roles = ["finance_specialist"]
     membership.save()
 
@@ -171,3 +171,16 @@ def test_demo_member_signs_in_and_opens_only_their_modules(client, password):
         expected = 200 if module.slug == "finance" else 403
         assert client.get(f"/shop/demo-shop/{module.slug}/").status_code == expected
     assert client.get("/shop/other-shop/finance/").status_code == 404
+
+
+def test_the_main_admin_is_in_both_demo_shops_with_other_roles_there(client, password):
+    seed("--password", password)
+    seed()
+    person = User.objects.get(email="main_admin@demo.example")
+    roles = {m.shop.slug: m.roles for m in person.memberships.select_related("shop")}
+    assert roles == {"demo-shop": ["main_admin"], "other-shop": ["customer_service_agent"]}
+    client.post("/login/", {"email": person.email, "password": password})
+    page = client.get("/shop/demo-shop/").content.decode()
+    assert 'class="menu shop-switcher"' in page and "Other Shop" in page
+    refused = client.get("/shop/other-shop/finance/")
+    assert refused.status_code == 403 and "Finance specialist" in refused.content.decode()

@@ -111,3 +111,15 @@ def test_every_role_has_a_readable_summary():
     assert "User Management" in ROLES[OWNER].summary
     assert "User Management" not in ROLES["main_admin"].summary
     assert ROLES["finance_specialist"].summary == "Finance"
+
+
+def test_the_roles_that_open_a_grant_come_from_the_roles_themselves():
+    from permissions.registry import roles_granting, what_grant_opens
+
+    assert [role.name for role in roles_granting(Grant.FINANCE_VIEW)] == ["main_admin", "finance_specialist"]
+    assert roles_granting(Grant.USERS_MANAGE) == [], "only the owner, who is not an assignable role"
+    for grant in Grant:
+        assert all(grant in role.grants for role in roles_granting(grant))
+    assert what_grant_opens(Grant.FINANCE_VIEW) == "Finance"
+    assert what_grant_opens(Grant.USERS_MANAGE) == "User Management"
+    assert what_grant_opens(Grant.FINANCE_EXPORT) == "Export bills as CSV"

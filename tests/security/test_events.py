@@ -75,25 +75,6 @@ def test_freezing_the_account_records_account_frozen(owner):
     assert not freeze("again", RequestContext())
 
 
-def test_setting_the_anti_phishing_phrase_records_the_change_and_shows_it_in_emails(signed_in, owner):
-    client = signed_in(owner)
-    response = client.post("/account/security/anti-phishing/", {"phrase": "  blue   heron "})
-    assert response.status_code == 302
-    owner.refresh_from_db()
-    assert owner.anti_phishing_phrase == "blue heron"
-    assert kinds_of(owner)[0] == EventKind.ANTI_PHISHING_PHRASE_CHANGED
-    page = client.get("/account/security/").content.decode()
-    assert 'value="blue heron"' in page
-
-
-def test_an_anti_phishing_phrase_that_is_too_long_is_refused_with_a_message(signed_in, owner):
-    client = signed_in(owner)
-    response = client.post("/account/security/anti-phishing/", {"phrase": "x" * 65}, follow=True)
-    assert "at most 64 characters" in response.content.decode()
-    owner.refresh_from_db()
-    assert owner.anti_phishing_phrase == ""
-
-
 # The user's own log.
 
 
@@ -138,7 +119,16 @@ def test_the_api_lists_the_users_events_with_filters_and_pagination(signed_in, o
         record_event(owner, EventKind.PASSWORD_CHANGED, context=RequestContext(ip="192.0.2.1"))
     body = client.get("/api/v1/account/events").json()
     assert body["count"] == 2 and {"next", "previous"} <= set(body)
-    assert set(body["results"][0]) == {"id", "kind", "ip", "user_agent", "created", "details"}
+    assert set(body["results"][0]) == {
+        "id",
+        "kind",
+        "ip",
+        "user_agent",
+        "device",
+        "created",
+        "details",
+        "summary",
+    }
     assert body["results"][0]["kind"] == EventKind.LOGIN_SUCCESS
     today = timezone.now().date().isoformat()
     recent = client.get("/api/v1/account/events", {"date_from": today}).json()

@@ -68,6 +68,37 @@ def test_a_password_without_a_letter_a_digit_or_a_symbol_is_told_which(password,
     assert missing in codes(password)
 
 
+@pytest.mark.parametrize("digit", ["٣", "\uff15", "²", "\u09ed"])
+def test_only_0_to_9_count_as_the_digit_the_rule_asks_for_and_others_count_as_symbols(digit):
+    # The rule's words say "a digit from 0 to 9": a digit of another script is not one, and since it
+    # is not a letter either, it is a symbol.
+    assert codes(f"Tulip{digit}harbour") & {"missing_digit", "missing_symbol"} == {"missing_digit"}
+    [message] = [
+        f.message
+        for f in check_password_strength(f"Tulip{digit}harbour").failures
+        if f.code == "missing_digit"
+    ]
+    assert "0 to 9" in message
+    assert not codes(f"Tulip7harbour{digit}") & {"missing_digit", "missing_symbol"}
+
+
+def test_the_common_rule_and_the_strength_reason_agree():
+    # zxcvbn finds it close to a common password: the common rule says so too, once.
+    report = check_password_strength("Monkey!12", person())
+    assert [f.code for f in report.failures if f.code in ("common", "too_guessable")] == [
+        "common",
+        "too_guessable",
+    ]
+    assert not any("similar to a commonly used password" in f.message for f in report.failures)
+    # On the list itself: one common failure, not two.
+    assert [f.code for f in check_password_strength("password1!", person()).failures].count("common") == 1
+
+
+def test_zxcvbns_ideas_come_only_with_its_own_refusal():
+    assert check_password_strength("Tulip#harbour", person()).suggestions == []
+    assert check_password_strength("Summer2019!", person()).suggestions
+
+
 def test_a_space_an_emoji_and_non_latin_letters_count_as_symbols_and_letters():
     assert not codes("Жёлтый кот 7") & {"missing_letter", "missing_symbol"}
     assert "missing_symbol" not in codes("Gv7😀qTzm")
@@ -155,7 +186,7 @@ def test_the_birth_year_or_birthday_as_mmdd_or_ddmm_is_refused_whatever_the_sepa
 def test_the_birth_date_message_says_whether_it_found_the_year_or_the_birthday():
     born_on_20_december = person(date_of_birth=datetime.date(1991, 12, 20))
     messages = [f.message for f in check_password_strength("Kite!2012qz", born_on_20_december).failures]
-    assert any("birthday (2012)" in message for message in messages)
+    assert any("birthday (20 December)" in message for message in messages)
     messages = [f.message for f in check_password_strength("Kite!1991qz", born_on_20_december).failures]
     assert any("birth year (1991)" in message for message in messages)
 

@@ -82,6 +82,12 @@ class Command(BaseCommand):
             people = self.seed_people()
             demo = self.seed_shop("demo-shop", "Demo Shop", people["owner"], people)
             other = self.seed_shop("other-shop", "Other Shop", people["other"], {}, currency="EUR")
+            # One person in both shops, with other roles there: the header's shop switcher, and a
+            # page of other-shop that explains which role would open it.
+            if not Membership.objects.filter(shop=other, user=people["main_admin"]).exists():
+                add_member(
+                    shop=other, user=people["main_admin"], roles=["customer_service_agent"], via="demo data"
+                )
             self.seed_support_group(people["support"])
             seed_module_data(demo, size="full")
             seed_module_data(other, size="small")
