@@ -79,6 +79,14 @@ class ShopEndpoint(generics.GenericAPIView):
     """
 
     permission_classes = [IsAuthenticated, ShopGrant]
+    # The stable codes each method may answer besides the usual ones, for the schema:
+    # {"POST": {409: {"order_not_shippable": "Only a pending order can be shipped."}}}.
+    error_codes_by_method: dict[str, dict[int, dict[str, str]]] = {}
+
+    @property
+    def error_codes(self) -> dict[int, dict[str, str]]:
+        method = getattr(getattr(self, "request", None), "method", None)
+        return self.error_codes_by_method.get(method, {})
 
     @property
     def membership(self):
@@ -133,11 +141,14 @@ class ObjectAction(ShopEndpoint):
 
     action: str = ""
     input_serializer = None
+    # The 409 codes of the action: {"order_not_shippable": "Only a pending order can be shipped."}.
+    conflicts: dict[str, str] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.action:
             cls.required_grant = ACTIONS[cls.action].grant
+            cls.error_codes_by_method = {"POST": {409: cls.conflicts}} if cls.conflicts else {}
 
             def post(self, request, slug, pk):
                 obj = type(self).find(self.membership, pk)
@@ -161,3 +172,14 @@ def filtered_status(request, choices) -> str | None:
     if value is not None and value not in choices.values:
         raise serializers.ValidationError({"status": [f"Choose one of: {', '.join(choices.values)}."]})
     return value
+
+
+# What the money path answers besides the usual (SPEC §6a).
+MONEY_REFUSALS = {
+    403: {
+        "step_up_required": "No valid code came with the request: send a code from the authenticator "
+        "app or a recovery code that approves this action (the detail names what it approves).",
+        "two_step_enrolment_required": "The owner must turn on two-step verification first.",
+    },
+    429: {"throttled": "Too many wrong codes: wait for Retry-After seconds."},
+}

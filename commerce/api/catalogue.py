@@ -78,6 +78,7 @@ class ProductDetail(ShopEndpoint):
 
 
 class ProductActivate(ObjectAction):
+    conflicts = {"product_already_active": "The product is already on sale."}
     action = "products.activate"
     find = staticmethod(selectors.product_for)
     serializer_class = ProductSerializer
@@ -87,6 +88,7 @@ class ProductActivate(ObjectAction):
 
 
 class ProductDelist(ObjectAction):
+    conflicts = {"product_already_delisted": "The product is already delisted."}
     action = "products.delist"
     find = staticmethod(selectors.product_for)
     serializer_class = ProductSerializer

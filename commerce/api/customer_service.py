@@ -79,6 +79,7 @@ class ConversationDetail(ShopEndpoint):
 
 
 class MessageList(ShopList):
+    error_codes_by_method = {"POST": {409: {"conversation_closed": "Reopen the conversation to reply."}}}
     serializer_class = MessageSerializer
     grants_by_method = {"GET": Grant.CUSTOMER_SERVICE_VIEW, "POST": ACTIONS["customer_service.reply"].grant}
 
@@ -96,6 +97,7 @@ class MessageList(ShopList):
 
 
 class ConversationClose(ObjectAction):
+    conflicts = {"conversation_closed": "The conversation is already closed."}
     action = "customer_service.close"
     find = staticmethod(selectors.conversation_for)
     serializer_class = ConversationSerializer
@@ -105,6 +107,7 @@ class ConversationClose(ObjectAction):
 
 
 class ConversationReopen(ObjectAction):
+    conflicts = {"conversation_open": "The conversation is already open."}
     action = "customer_service.close"
     find = staticmethod(selectors.conversation_for)
     serializer_class = ConversationSerializer

@@ -3,13 +3,14 @@
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 
 from audit.events import EventKind, RequestContext, record_event
 from commerce import exports, selectors
 from commerce.api.base import (
+    MONEY_REFUSALS,
     CurrencyMixin,
     ModelSerializer,
     MoneyField,
@@ -111,12 +112,6 @@ class WithdrawalInput(serializers.Serializer):
     )
 
 
-REFUSED = OpenApiResponse(
-    inline_serializer("Refusal", {"detail": serializers.CharField(), "code": serializers.CharField()}),
-    description="403 step_up_required / two_step_enrolment_required; 409 payout_hold, account_frozen, …",
-)
-
-
 class BillList(ShopList):
     serializer_class = BillSerializer
     required_grant = Grant.FINANCE_VIEW
@@ -170,6 +165,10 @@ class BalanceView(ShopEndpoint):
 
 @method_decorator(sensitive_post_parameters("account_number", "code"), name="dispatch")
 class PayoutAccountView(ShopEndpoint):
+    error_codes_by_method = {
+        "GET": {404: {"not_found": "This shop has no payout account yet."}},
+        "PUT": {**MONEY_REFUSALS, 409: {"account_frozen": "The owner's account is frozen."}},
+    }
     serializer_class = PayoutAccountSerializer
     required_grant = ACTIONS["finance.payout_account.change"].grant
 
@@ -180,9 +179,7 @@ class PayoutAccountView(ShopEndpoint):
             raise NotFound("This shop has no payout account yet.")
         return self.output(account)
 
-    @extend_schema(
-        request=PayoutAccountInput, responses={200: PayoutAccountSerializer, 403: REFUSED, 409: REFUSED}
-    )
+    @extend_schema(request=PayoutAccountInput, responses={200: PayoutAccountSerializer})
     def put(self, request, slug):
         """Change the payout account with a code bound to this change (owner, store.sensitive).
 
@@ -217,6 +214,18 @@ class PayoutAccountHistory(ShopList):
 
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class WithdrawalList(ShopList):
+    error_codes_by_method = {
+        "POST": {
+            **MONEY_REFUSALS,
+            409: {
+                "payout_hold": "Withdrawals are on hold after a change of the payout account "
+                "(hold_until, hold_reasons say until when and why; null: until support's review).",
+                "account_frozen": "The owner's account is frozen.",
+                "no_payout_account": "The shop has no payout account.",
+                "insufficient_balance": "More than the available balance.",
+            },
+        }
+    }
     serializer_class = WithdrawalSerializer
     required_grant = ACTIONS["finance.withdraw"].grant
 
@@ -224,7 +233,7 @@ class WithdrawalList(ShopList):
         """The shop's withdrawals, newest first, with their status."""
         return self.paginated(selectors.withdrawals_for(self.membership))
 
-    @extend_schema(request=WithdrawalInput, responses={201: WithdrawalSerializer, 403: REFUSED, 409: REFUSED})
+    @extend_schema(request=WithdrawalInput, responses={201: WithdrawalSerializer})
     def post(self, request, slug):
         """Withdraw up to the available balance to the payout account, with a code bound to it.
 

@@ -131,6 +131,7 @@ class CampaignList(ShopList):
 
 
 class CampaignDetail(ShopEndpoint):
+    error_codes_by_method = {"PATCH": {409: {"campaign_ended": "An ended campaign cannot change."}}}
     serializer_class = CampaignSerializer
     grants_by_method = {"GET": Grant.MARKETING_VIEW, "PATCH": ACTIONS["marketing.change"].grant}
 
@@ -153,6 +154,7 @@ class CampaignDetail(ShopEndpoint):
 
 
 class CampaignEnd(ObjectAction):
+    conflicts = {"campaign_ended": "The campaign has already ended."}
     action = "marketing.end"
     find = staticmethod(selectors.campaign_for)
     serializer_class = CampaignSerializer
@@ -184,6 +186,7 @@ class AffiliatePlanList(ShopList):
 
 
 class AffiliatePlanDetail(ShopEndpoint):
+    error_codes_by_method = {"PATCH": {409: {"plan_ended": "An ended plan cannot change."}}}
     serializer_class = AffiliatePlanSerializer
     grants_by_method = {"GET": Grant.AFFILIATE_VIEW, "PATCH": ACTIONS["affiliate.change"].grant}
 
@@ -201,6 +204,7 @@ class AffiliatePlanDetail(ShopEndpoint):
 
 
 class CreatorList(ShopList):
+    error_codes_by_method = {"POST": {409: {"plan_ended": "The plan has ended."}}}
     serializer_class = CreatorSerializer
     grants_by_method = {"GET": Grant.AFFILIATE_VIEW, "POST": ACTIONS["affiliate.contact"].grant}
 
@@ -225,6 +229,9 @@ def _plan_move(name, area, transition, find, serializer):
             "find": staticmethod(find),
             "serializer_class": serializer,
             "perform": lambda self, plan, data: services.move_plan(plan, transition),
+            "conflicts": {
+                services.PLAN_MOVES[transition][0]: services.PLAN_MOVES[transition][1].format(status="…")
+            },
             "__module__": __name__,
         },
     )
@@ -262,6 +269,7 @@ class AdPlanList(ShopList):
 
 
 class AdPlanDetail(ShopEndpoint):
+    error_codes_by_method = {"PATCH": {409: {"plan_ended": "An ended plan cannot change."}}}
     serializer_class = AdPlanSerializer
     grants_by_method = {"GET": Grant.ADVERTISING_VIEW, "PATCH": ACTIONS["advertising.change"].grant}
 

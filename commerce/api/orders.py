@@ -109,6 +109,7 @@ class OrderDetail(ShopEndpoint):
 
 
 class OrderShip(ObjectAction):
+    conflicts = {"order_not_shippable": "Only a pending order can be shipped."}
     action = "orders.ship"
     find = staticmethod(selectors.order_for)
     serializer_class = OrderSerializer
@@ -119,6 +120,7 @@ class OrderShip(ObjectAction):
 
 
 class OrderCancel(ObjectAction):
+    conflicts = {"order_not_cancellable": "Only an order that has not shipped can be cancelled."}
     action = "orders.cancel"
     find = staticmethod(selectors.order_for)
     serializer_class = OrderSerializer
@@ -129,6 +131,15 @@ class OrderCancel(ObjectAction):
 
 
 class OrderRefund(ShopEndpoint):
+    error_codes_by_method = {
+        "POST": {
+            409: {
+                "order_not_refundable": "Only shipped or delivered orders with something left are refunded.",
+                "refund_exceeds_remaining": "The amount is more than what remains refundable.",
+                "refund_key_reused": "This idempotency key was used for a different refund.",
+            }
+        }
+    }
     serializer_class = RefundSerializer
     required_grant = ACTIONS["orders.refund"].grant
 
