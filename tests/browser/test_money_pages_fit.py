@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import add_totp
+from tests.conftest import add_totp, totp_code
 from tests.factories import (
     AffiliatePlanFactory,
     BillFactory,
@@ -38,8 +38,6 @@ def test_the_detail_and_money_pages_fit_a_phone(page, live_server, password):
     page.get_by_label("E-mail").fill(shop.owner.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    from tests.conftest import totp_code
-
     page.get_by_label("Code").fill(totp_code(shop.owner))
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/shops/")
@@ -62,9 +60,9 @@ def test_the_detail_and_money_pages_fit_a_phone(page, live_server, password):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         wide = page.evaluate(
-            "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
-            "document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + "
-            "(e.textContent || '').slice(0, 40))"
+            "() => [...document.querySelectorAll('main *')]"
+            ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+            ".slice(0, 5).map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40))"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px: {wide}"
     assert errors == []
