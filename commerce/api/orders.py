@@ -1,5 +1,6 @@
 """shops/<slug>/orders: list, detail, and /<id>/ship, /<id>/cancel, /<id>/refund."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 
@@ -150,13 +151,20 @@ class OrderRefund(ShopEndpoint):
         order = selectors.order_for(self.membership, pk)
         data = self.valid(RefundInput)
         key = data.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
-        refund, created = services.refund_order(
-            order,
-            amount=data["amount"],
-            reason=data["reason"],
-            note=data["note"],
-            key=key,
-            by=request.user,
-            context=RequestContext.from_request(request),
-        )
+        try:
+            refund, created = services.refund_order(
+                order,
+                amount=data["amount"],
+                reason=data["reason"],
+                note=data["note"],
+                key=key,
+                by=request.user,
+                context=RequestContext.from_request(request),
+            )
+        except DjangoValidationError as error:
+            # The service calls it the key; the API calls it idempotency_key.
+            errors = error.message_dict
+            if "key" in errors:
+                errors["idempotency_key"] = errors.pop("key")
+            raise serializers.ValidationError(errors) from None
         return self.output(refund, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
