@@ -160,6 +160,40 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
+# The currencies a shop may sell and be paid out in (ISO 4217 codes). Their minor units (JPY 0, USD 2,
+# KWD 3) come from CLDR through babel (commerce/money.py); tests hold them to ISO 4217's table.
+SHOP_CURRENCIES = (
+    ("USD", "US dollar"),
+    ("EUR", "Euro"),
+    ("GBP", "British pound"),
+    ("JPY", "Japanese yen"),
+    ("KRW", "South Korean won"),
+    ("CNY", "Chinese yuan"),
+    ("HKD", "Hong Kong dollar"),
+    ("TWD", "New Taiwan dollar"),
+    ("SGD", "Singapore dollar"),
+    ("MYR", "Malaysian ringgit"),
+    ("THB", "Thai baht"),
+    ("IDR", "Indonesian rupiah"),
+    ("PHP", "Philippine peso"),
+    ("VND", "Vietnamese dong"),
+    ("INR", "Indian rupee"),
+    ("AUD", "Australian dollar"),
+    ("CAD", "Canadian dollar"),
+    ("BRL", "Brazilian real"),
+    ("MXN", "Mexican peso"),
+    ("CHF", "Swiss franc"),
+    ("SEK", "Swedish krona"),
+    ("PLN", "Polish zloty"),
+    ("AED", "UAE dirham"),
+    ("SAR", "Saudi riyal"),
+    ("KWD", "Kuwaiti dinar"),
+    ("BHD", "Bahraini dinar"),
+    ("OMR", "Omani rial"),
+    ("JOD", "Jordanian dinar"),
+)
+
+
 class Shop(models.Model):
     """The tenant: every piece of seller data belongs to exactly one shop."""
 
@@ -172,10 +206,19 @@ class Shop(models.Model):
     )
     # The company's e-mail domains, lower case ("example.com"); invitations go to these only. Empty: any.
     invite_domains = models.JSONField(default=list, blank=True)
+    # ISO 4217: every amount of the shop is in this currency, at its precision. Set when the shop
+    # opens; it does not change afterwards, since amounts already recorded are in it.
+    currency = models.CharField(max_length=3, choices=SHOP_CURRENCIES, default="USD")
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(currency__in=[code for code, _ in SHOP_CURRENCIES]),
+                name="shop_currency_known",
+            ),
+        ]
 
     def __str__(self):
         return self.name

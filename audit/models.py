@@ -50,6 +50,17 @@ class EventKind(models.TextChoices):
     PAYOUT_ACCOUNT_CHANGED = "shop:payout_account:changed", "Payout account changed"
     # Recovery (SPEC §8).
     RECOVERY_CASE_STEP = "recovery:case:step", "Recovery case step"
+    # Shop modules and the money path (commerce: payout account, withdrawals, refunds, exports).
+    PAYOUT_ACCOUNT_FLAGGED = "shop:payout_account:flagged", "Payout account flagged for review"
+    PAYOUT_ACCOUNT_APPROVED = "shop:payout_account:approved", "Payout account approved by support"
+    PAYOUT_ACCOUNT_REJECTED = "shop:payout_account:rejected", "Payout account rejected by support"
+    PAYOUT_ACCOUNT_ROLLED_BACK = "shop:payout_account:rolled_back", "Payout account change rolled back"
+    WITHDRAWAL_REQUESTED = "shop:withdrawal:requested", "Withdrawal requested"
+    WITHDRAWAL_REFUSED = "shop:withdrawal:refused", "Withdrawal refused"
+    WITHDRAWAL_PAID = "shop:withdrawal:paid", "Withdrawal paid out"
+    WITHDRAWAL_CANCELLED = "shop:withdrawal:cancelled", "Withdrawal cancelled"
+    ORDER_REFUNDED = "shop:order:refunded", "Order refunded"
+    BILLS_EXPORTED = "shop:bills:exported", "Bills exported"
     # Account Information: the person's details, and the guarded change of their e-mail address.
     PROFILE_CHANGED = "account:profile:changed", "Account information changed"
     EMAIL_CHANGE_REQUESTED = "account:email:change_requested", "E-mail address change requested"

@@ -84,7 +84,7 @@ MODULES: tuple[Area, ...] = (
         "orders",
         "Orders",
         Grant.ORDERS_VIEW,
-        "Arrange delivery, returns and refunds.",
+        "Order details, arranging delivery, cancellations, returns and refunds.",
         (
             Action("orders.ship", "Arrange delivery", Grant.ORDERS_MANAGE),
             Action("orders.cancel", "Cancel orders", Grant.ORDERS_MANAGE),
@@ -95,7 +95,7 @@ MODULES: tuple[Area, ...] = (
         "finance",
         "Finance",
         Grant.FINANCE_VIEW,
-        "Balance, bill details and CSV export.",
+        "Balance, bill details and CSV export; the owner's payout account and withdrawals.",
         (
             Action("finance.export", "Export bills as CSV", Grant.FINANCE_EXPORT),
             Action(
@@ -122,31 +122,34 @@ MODULES: tuple[Area, ...] = (
         "affiliate",
         "Affiliate",
         Grant.AFFILIATE_VIEW,
-        "Affiliate plans, contacting creators and their performance.",
+        "Affiliate plans, the creators you contacted and the plans' performance.",
         (
             Action("affiliate.create", "Create affiliate plans", Grant.AFFILIATE_MANAGE),
-            Action("affiliate.change", "Change affiliate plans", Grant.AFFILIATE_MANAGE),
-            Action("affiliate.contact", "Contact creators", Grant.AFFILIATE_MANAGE),
+            Action(
+                "affiliate.change", "Change, pause, resume and end affiliate plans", Grant.AFFILIATE_MANAGE
+            ),
+            Action("affiliate.contact", "Record creators contacted", Grant.AFFILIATE_MANAGE),
         ),
     ),
     Area(
         "advertising",
         "Advertising",
         Grant.ADVERTISING_VIEW,
-        "Ad plans and ad data.",
+        "Ad plans with their budgets and results.",
         (
             Action("advertising.create", "Create ad plans", Grant.ADVERTISING_MANAGE),
-            Action("advertising.change", "Change ad plans", Grant.ADVERTISING_MANAGE),
+            Action("advertising.change", "Change, pause, resume and end ad plans", Grant.ADVERTISING_MANAGE),
         ),
     ),
     Area(
         "customer-service",
         "Customer Service",
         Grant.CUSTOMER_SERVICE_VIEW,
-        "Buyer messages and after-sales.",
+        "Buyer conversations: open one, reply, close.",
         (
             Action("customer_service.open", "Open conversations with buyers", Grant.CUSTOMER_SERVICE_REPLY),
             Action("customer_service.reply", "Reply to buyers", Grant.CUSTOMER_SERVICE_REPLY),
+            Action("customer_service.close", "Close and reopen conversations", Grant.CUSTOMER_SERVICE_REPLY),
         ),
     ),
 )

@@ -132,6 +132,34 @@ def _profile_changed(d: dict) -> str:
     return f"Changed: {', '.join(fields)}." if fields else "Account information changed."
 
 
+WITHDRAWAL_REFUSALS = {
+    "payout_hold": "withdrawals were on hold after a change of the payout account",
+    "account_frozen": "the owner's account was frozen",
+    "no_payout_account": "there was no payout account",
+    "insufficient_balance": "more than the available balance",
+}
+WITHDRAWAL_CANCELS = {
+    "payout_account_changed": "the payout account changed",
+    "account_frozen": "the owner's account was frozen",
+}
+
+
+def _payout_changed(d: dict) -> str:
+    if "account" not in d:
+        return _with_details("The payout account was changed.", d)
+    then = " It waits for support's review." if d.get("status") == "pending_review" else ""
+    cancelled = d.get("withdrawals_cancelled")
+    if cancelled:
+        then += f" {_plural(cancelled, 'withdrawal')} not yet paid out cancelled."
+    return f"The payout account was changed to {d['account']}; withdrawals are held for a while.{then}"
+
+
+def _payout_rolled_back(d: dict) -> str:
+    undone = ", ".join(d["rolled_back"])
+    restored = f" Payouts go to {d['restored']} again." if d.get("restored") else ""
+    return f"Payout account changes undone: {undone}.{restored}"
+
+
 SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     EventKind.LOGIN_PASSWORD_ACCEPTED: lambda d: "The password was right; the second step was asked for.",
     EventKind.LOGIN_SUCCESS: _login_success,
@@ -175,7 +203,7 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     ),
     EventKind.SHOP_TWO_STEP_OPTIONAL: lambda d: "Two-step verification is optional for members again.",
     # The money path and recovery keep details of their own: said in words after the headline.
-    EventKind.PAYOUT_ACCOUNT_CHANGED: lambda d: _with_details("The payout account was changed.", d),
+    EventKind.PAYOUT_ACCOUNT_CHANGED: _payout_changed,
     EventKind.RECOVERY_CASE_STEP: lambda d: _with_details("A recovery case moved on.", d),
     EventKind.PROFILE_CHANGED: _profile_changed,
     EventKind.EMAIL_CHANGE_REQUESTED: lambda d: f"A confirmation link was sent to {d['new_email']}.",
@@ -202,6 +230,30 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     ),
     EventKind.REAUTHENTICATION_FAILURE: lambda d: (
         "A wrong password was given to confirm it was you before changing two-step verification."
+    ),
+    # The money path (commerce).
+    EventKind.PAYOUT_ACCOUNT_FLAGGED: lambda d: (
+        f"{d['account']} is registered by another shop: support reviews it before payouts go there."
+    ),
+    EventKind.PAYOUT_ACCOUNT_APPROVED: lambda d: f"Support approved {d['account']}{_by(d)}: {d['reason']}",
+    EventKind.PAYOUT_ACCOUNT_REJECTED: lambda d: f"Support rejected {d['account']}{_by(d)}: {d['reason']}",
+    EventKind.PAYOUT_ACCOUNT_ROLLED_BACK: _payout_rolled_back,
+    EventKind.WITHDRAWAL_REQUESTED: lambda d: (
+        f"Withdrawal of {d['amount']} {d['currency']} to {d['account']} requested."
+    ),
+    EventKind.WITHDRAWAL_REFUSED: lambda d: (
+        f"Withdrawal of {d['amount']} refused: {WITHDRAWAL_REFUSALS.get(d['code'], d['code'])}."
+    ),
+    EventKind.WITHDRAWAL_PAID: lambda d: (
+        f"{d['amount']} {d['currency']} paid out to {d['account']} (reference {d['reference']})."
+    ),
+    EventKind.WITHDRAWAL_CANCELLED: lambda d: (
+        f"Withdrawal of {d['amount']} {d['currency']} cancelled: "
+        f"{WITHDRAWAL_CANCELS.get(d['reason'], d['reason'])}."
+    ),
+    EventKind.ORDER_REFUNDED: lambda d: f"Order {d['order']}: {d['amount']} {d['currency']} refunded.",
+    EventKind.BILLS_EXPORTED: lambda d: (
+        "Bills exported as CSV" + ("." if d.get("status") in (None, "all") else f" ({d['status']} only).")
     ),
 }
 

@@ -236,6 +236,10 @@ REAUTHENTICATION_MAX_AGE = timedelta(minutes=5)
 # After a password reset or an e-mail address change, e-mail codes cannot complete a sign-in this long.
 EMAIL_CODE_REFUSAL_PERIOD = timedelta(days=7)
 
+# The money path (SPEC §6a). Fernet keys that seal payout account numbers at rest, newest first (the
+# first seals, every one opens, so keys can rotate); unset, a key derived from SECRET_KEY is used.
+PAYOUT_DATA_KEYS = env.list("PAYOUT_DATA_KEYS", default=[])
+
 # HTTP security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -284,6 +288,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Periodic tasks (`make beat`): the payout run pays out withdrawals once no hold or freeze applies.
+CELERY_BEAT_SCHEDULE = {
+    "commerce-pay-out-withdrawals": {"task": "commerce.tasks.pay_out_withdrawals", "schedule": 60.0},
+    "commerce-advance-campaigns": {"task": "commerce.tasks.advance_campaigns", "schedule": 60.0 * 60},
+}
 
 # REST framework and the OpenAPI schema.
 REST_FRAMEWORK = {
@@ -320,6 +329,21 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": ["pending", "accepted", "revoked", "expired"],
         "InvitationAcceptedStatusEnum": ["accepted"],
     },
+}
+# Each module's states get an enum of their own in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    f"{name}Enum": f"commerce.models.{name}"
+    for name in (
+        "ProductStatus",
+        "OrderStatus",
+        "BillStatus",
+        "PayoutAccountStatus",
+        "WithdrawalStatus",
+        "CampaignStatus",
+        "PlanStatus",
+        "CreatorStatus",
+        "ConversationStatus",
+    )
 }
 
 # Internationalisation.

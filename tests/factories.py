@@ -1,12 +1,14 @@
 """factory-boy factories for people, shops and memberships."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import Membership, Shop
+from commerce import sealing
 
 # Passes every password rule for users whose details it does not contain (SPEC §4's seed example).
 STRONG_PASSWORD = "aR@1nY6#y"
@@ -84,17 +86,38 @@ class BillFactory(factory.django.DjangoModelFactory):
     period = factory.Sequence(lambda n: date(2020 + n // 12, n % 12 + 1, 1))
     amount = factory.LazyFunction(lambda: Decimal("1000.00"))
     fees = factory.LazyFunction(lambda: Decimal("35.00"))
+    status = "settled"
 
 
 class PayoutAccountFactory(factory.django.DjangoModelFactory):
+    """An active payout account set up long ago (its hold is over); `account_number` is sealed."""
+
     class Meta:
         model = "commerce.PayoutAccount"
+        exclude = ["account_number"]
 
     shop = factory.SubFactory(ShopFactory)
     holder_name = factory.Faker("name")
     bank_name = "First Demo Bank"
-    account_number = factory.Sequence(lambda n: f"0012{n:08d}")
     routing_code = "DEMOBANK01"
+    account_number = factory.Sequence(lambda n: f"0012{n:08d}")
+    sealed_number = factory.LazyAttribute(lambda o: sealing.seal(o.account_number))
+    last4 = factory.LazyAttribute(lambda o: sealing.last_four(o.account_number))
+    fingerprint = factory.LazyAttribute(lambda o: sealing.fingerprint(o.routing_code, o.account_number))
+    created = factory.LazyFunction(lambda: timezone.now() - timedelta(days=60))
+    activated_at = factory.SelfAttribute("created")
+    hold_until = factory.LazyAttribute(lambda o: o.created + timedelta(hours=72))
+    hold_reasons = factory.LazyFunction(lambda: ["change"])
+
+
+class WithdrawalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.Withdrawal"
+
+    payout_account = factory.SubFactory(PayoutAccountFactory)
+    shop = factory.SelfAttribute("payout_account.shop")
+    amount = factory.LazyFunction(lambda: Decimal("100.00"))
+    currency = factory.SelfAttribute("shop.currency")
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -115,7 +138,9 @@ class AffiliatePlanFactory(factory.django.DjangoModelFactory):
     shop = factory.SubFactory(ShopFactory)
     name = factory.Sequence(lambda n: f"Affiliate plan {n}")
     commission_percent = factory.LazyFunction(lambda: Decimal("8"))
-    creators_count = 3
+    clicks = 400
+    orders = 12
+    sales = factory.LazyFunction(lambda: Decimal("480.00"))
 
 
 class AdPlanFactory(factory.django.DjangoModelFactory):

@@ -42,7 +42,10 @@ def printed_passwords(output: str) -> dict[str, str]:
 
 
 def snapshot():
-    counts = {model.__name__: model.objects.count() for model in [*MODULE_MODELS, commerce.Message]}
+    counts = {
+        model.__name__: model.objects.count()
+        for model in [*MODULE_MODELS, commerce.Message, commerce.Withdrawal, commerce.CreatorContact]
+    }
     counts["memberships"] = sorted(
         Membership.objects.values_list("shop__slug", "user__email", "roles", "status")
     )
@@ -75,6 +78,22 @@ def test_seed_gives_every_module_data_in_both_shops(model):
     for slug in ("demo-shop", "other-shop"):
         assert model.objects.filter(shop__slug=slug).exists()
     assert commerce.Message.objects.filter(conversation__shop__slug="demo-shop").exists()
+
+
+def test_seed_gives_the_demo_shop_money_to_try_the_payout_path():
+    from commerce.selectors import available_balance, payout_account_history
+
+    seed()
+    demo = Shop.objects.get(slug="demo-shop")
+
+    assert available_balance(demo) > 0
+    history = list(payout_account_history(demo))
+    assert [account.get_status_display() for account in history] == ["Active", "Replaced"]
+    assert sorted(commerce.Withdrawal.objects.filter(shop=demo).values_list("status", flat=True)) == [
+        "cancelled",
+        "paid",
+    ]
+    assert Shop.objects.get(slug="other-shop").currency == "EUR"
 
 
 def test_printed_random_passwords_sign_the_demo_users_in():

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from commerce import models as commerce
+from commerce import sealing
 from tests.factories import (
     AdPlanFactory,
     AffiliatePlanFactory,
@@ -64,12 +66,22 @@ def test_unknown_statuses_are_refused_by_the_database(shop):
     refused(lambda: OrderFactory(shop=shop, status="lost"))
 
 
-def test_a_shop_has_one_payout_account_shown_by_its_last_four_digits(shop):
+def test_a_shop_has_one_active_payout_account_shown_by_its_last_four_digits(shop):
     account = PayoutAccountFactory(shop=shop, account_number="DE89370400440532013000", bank_name="Demo Bank")
 
-    assert account.masked == "•••• 3000"
-    assert "0532013000" not in str(account)
+    assert account.masked == "••••3000"
+    assert str(account) == "Demo Bank ••••3000"
     refused(lambda: PayoutAccountFactory(shop=shop))
+    PayoutAccountFactory(shop=shop, status="replaced")  # the history keeps any number of earlier ones
+
+
+def test_the_full_account_number_is_in_no_column_in_clear(shop):
+    account = PayoutAccountFactory(shop=shop, account_number="DE89370400440532013000")
+
+    row = commerce.PayoutAccount.objects.filter(pk=account.pk).values().get()
+    assert not any("0532013000" in str(value) for value in row.values())
+    assert sealing.unseal(row["sealed_number"]) == "DE89370400440532013000"
+    assert row["fingerprint"] == sealing.fingerprint("DEMOBANK01", "de89 3704 0044 0532 0130 00")
 
 
 def test_click_through_rate_and_net_are_computed_in_decimal(shop):
@@ -97,10 +109,10 @@ def test_every_module_model_reads_well_as_text(shop):
     assert all(texts)
 
 
-def test_every_module_model_belongs_to_a_shop():
-    tenant_models = [m for m in commerce.__dict__.values() if isinstance(m, type) and hasattr(m, "_meta")]
+def test_every_module_model_belongs_to_a_shop_directly_or_through_its_parent():
+    parents = {"conversation", "order", "plan"}
+    tenant_models = list(apps.get_app_config("commerce").get_models())
+    assert len(tenant_models) == 12
     for model in tenant_models:
-        if model._meta.abstract or model.__module__ != commerce.__name__:
-            continue
-        field_names = {f.name for f in model._meta.get_fields()}
-        assert "shop" in field_names or "conversation" in field_names, model
+        field_names = {f.name for f in model._meta.get_fields() if f.many_to_one}
+        assert "shop" in field_names or field_names & parents, model

@@ -28,7 +28,7 @@ def _bill(shop, marker):
     # Bills have no name: the amount is what tells two shops' bills apart on the page.
     amount = {"mine": Decimal("4321.00"), "theirs": Decimal("8765.00")}[marker]
     BillFactory(shop=shop, amount=amount)
-    return str(amount)
+    return f"USD\xa0{amount:,}"
 
 
 def _conversation(shop, marker):
@@ -192,7 +192,7 @@ def test_owner_sees_the_payout_account_masked_to_its_last_four_digits(shop, owne
     page = client.get("/shop/demo-shop/finance/").content.decode()
 
     assert "Payout account" in page
-    assert "9012" in page
+    assert "••••9012" in page
     assert "123456789012" not in page
     assert "Demo Holder" in page
 
@@ -204,7 +204,7 @@ def test_finance_specialist_sees_bills_but_not_the_payout_account(shop, member_w
 
     page = client.get("/shop/demo-shop/finance/").content.decode()
 
-    assert "4321.00" in page
+    assert "USD\xa04,321.00" in page
     assert "Payout account" not in page
     assert "9012" not in page
     assert "Demo Holder" not in page

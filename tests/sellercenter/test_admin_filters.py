@@ -72,21 +72,22 @@ def test_an_admin_that_searched_a_hidden_field_is_refused_by_the_system_check():
 
     class LeakyPayoutAdmin(admin.ModelAdmin):
         fields = ["shop", "bank_name"]
-        search_fields = ["account_number"]
-        list_filter = ["routing_code"]
+        search_fields = ["sealed_number"]
+        list_filter = ["fingerprint"]
 
     site = AdminSite()
     site.register(PayoutAccount, LeakyPayoutAdmin)
     errors = hidden_field_errors(site)
     assert {e.id for e in errors} == {"sellercenter.E001"}
-    assert len(errors) == 2 and "commerce.PayoutAccount.account_number" in errors[0].msg
+    assert len(errors) == 2 and "commerce.PayoutAccount.sealed_number" in errors[0].msg
 
 
 def test_hidden_fields_are_the_ones_no_admin_page_shows():
     from accounts.models import User
     from commerce.models import PayoutAccount
 
-    assert "account_number" not in shown_fields(admin.site._registry[PayoutAccount])
+    for sealed in ("sealed_number", "fingerprint", "routing_code"):
+        assert sealed not in shown_fields(admin.site._registry[PayoutAccount])
     assert "anti_phishing_phrase" not in shown_fields(admin.site._registry[User])
     assert "password" not in shown_fields(admin.site._registry[User])
     assert "email" in shown_fields(admin.site._registry[User])

@@ -17,16 +17,19 @@ from accounts import invitations
 from accounts.models import Invitation, Membership, Shop
 from accounts.services import add_member, create_shop
 from audit.events import RequestContext
+from commerce import sealing
 from commerce.models import (
     AdPlan,
     AffiliatePlan,
     Bill,
     Campaign,
     Conversation,
+    CreatorContact,
     Message,
     Order,
     PayoutAccount,
     Product,
+    Withdrawal,
 )
 from permissions.registry import ASSIGNABLE_ROLES, ROLES
 from security.passwords.changes import set_new_password
@@ -49,6 +52,10 @@ SUPPORT_PERMISSIONS = {
         "view_order",
         "view_bill",
         "view_payoutaccount",
+        "review_payoutaccount",
+        "view_withdrawal",
+        "view_refund",
+        "view_creatorcontact",
         "view_campaign",
         "view_affiliateplan",
         "view_adplan",
@@ -80,7 +87,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = self.seed_people()
             demo = self.seed_shop("demo-shop", "Demo Shop", people["owner"], people)
-            other = self.seed_shop("other-shop", "Other Shop", people["other"], {})
+            other = self.seed_shop("other-shop", "Other Shop", people["other"], {}, currency="EUR")
             # One person in both shops, with other roles there: the header's shop switcher, and a
             # page of other-shop that explains which role would open it.
             if not Membership.objects.filter(shop=other, user=people["main_admin"]).exists():
@@ -117,8 +124,12 @@ class Command(BaseCommand):
             people[key] = user
         return people
 
-    def seed_shop(self, slug: str, name: str, owner, people: dict) -> Shop:
-        shop = Shop.objects.filter(slug=slug).first() or create_shop(owner=owner, name=name, slug=slug)
+    def seed_shop(self, slug: str, name: str, owner, people: dict, currency: str = "USD") -> Shop:
+        shop = Shop.objects.filter(slug=slug).first()
+        if shop is None:
+            shop = create_shop(owner=owner, name=name, slug=slug)
+            shop.currency = currency
+            shop.save(update_fields=["currency"])
         for role in ASSIGNABLE_ROLES:
             member = people.get(role)
             # Only new memberships: a rerun must not undo a role change or suspension made since.
@@ -270,21 +281,14 @@ def seed_module_data(shop: Shop, *, size: str) -> None:
             shop=shop,
             period=period,
             defaults={
+                "reference": f"ST-{tag}-{period:%Y%m}",
                 "amount": amount,
                 "fees": (amount * Decimal("0.035")).quantize(Decimal("0.01")),
                 "status": "open" if n == (5 if full else 1) else "settled",
             },
         )
 
-    PayoutAccount.objects.get_or_create(
-        shop=shop,
-        defaults={
-            "holder_name": f"{shop.name} Ltd",
-            "bank_name": "First Demo Bank" if full else "Second Demo Bank",
-            "account_number": "004512347788" if full else "009876543210",
-            "routing_code": "DEMOBANK01",
-        },
-    )
+    seed_money(shop, full=full)
 
     campaigns = [
         ("Spring sale", 15, 60, 90, "ended"),
@@ -303,13 +307,28 @@ def seed_module_data(shop: Shop, *, size: str) -> None:
             },
         )
 
-    plans = [("Kitchen creators", 8, 14, "active"), ("Tea reviewers", 12, 5, "paused")]
-    for name, rate, creators, status in plans if full else plans[:1]:
-        AffiliatePlan.objects.get_or_create(
+    plans = [("Kitchen creators", 8, 1840, 52, "active"), ("Tea reviewers", 12, 420, 9, "paused")]
+    for name, rate, clicks, orders, status in plans if full else plans[:1]:
+        plan, created = AffiliatePlan.objects.get_or_create(
             shop=shop,
             name=name if full else f"{shop.name} {name}",
-            defaults={"commission_percent": Decimal(rate), "creators_count": creators, "status": status},
+            defaults={
+                "commission_percent": Decimal(rate),
+                "clicks": clicks,
+                "orders": orders,
+                "sales": Decimal(orders * 38),
+                "status": status,
+            },
         )
+        if created:
+            for handle, creator_status in (("@kitchen.tales", "joined"), ("@brewlab", "contacted")):
+                CreatorContact.objects.create(
+                    plan=plan,
+                    handle=handle,
+                    channel="video",
+                    message="Would you like to feature our teapots? 8% commission on every sale.",
+                    status=creator_status,
+                )
 
     ads = [("Search: teapots", 25, 18200, 412, "active"), ("Homepage banner", 40, 52000, 640, "paused")]
     for name, budget, impressions, clicks, status in ads if full else ads[:1]:
@@ -320,6 +339,8 @@ def seed_module_data(shop: Shop, *, size: str) -> None:
                 "daily_budget": Decimal(budget),
                 "impressions": impressions,
                 "clicks": clicks,
+                "spend": Decimal(budget * 20),
+                "sales": Decimal(clicks * 4),
                 "status": status,
             },
         )
@@ -351,3 +372,64 @@ def seed_module_data(shop: Shop, *, size: str) -> None:
                     body=body,
                     created=conversation.updated - timedelta(hours=len(bodies) - n),
                 )
+
+
+def seed_money(shop: Shop, *, full: bool) -> None:
+    """A payout account history (an earlier account, then the current one, long past its hold) and,
+    in the demo shop, a withdrawal paid out and one cancelled by the change of account."""
+    accounts = [
+        ("Old Demo Bank", "GB29NWBK60161331926819", "NWBKGB2L", datetime(2025, 3, 1, 9, tzinfo=UTC)),
+        (
+            "First Demo Bank" if full else "Second Demo Bank",
+            "004512347788" if full else "009876543210",
+            "DEMOBANK01",
+            datetime(2025, 11, 1, 9, tzinfo=UTC),
+        ),
+    ]
+    rows = []
+    for n, (bank, number, routing, created) in enumerate(accounts if full else accounts[1:]):
+        account = PayoutAccount.objects.filter(
+            shop=shop, fingerprint=sealing.fingerprint(routing, number)
+        ).first()
+        if account is None:
+            latest = n == len(accounts) - 1 or not full
+            account = PayoutAccount(
+                shop=shop,
+                holder_name=f"{shop.name} Ltd",
+                bank_name=bank,
+                routing_code=routing,
+                status="active" if latest else "replaced",
+                created=created,
+                activated_at=created,
+                ended_at=None if latest else accounts[n + 1][3],
+                hold_until=created + timedelta(hours=72),
+                hold_reasons=["change"],
+            )
+            account.set_number(number)
+            account.save()
+        rows.append(account)
+    if not full:
+        return
+    old = rows[0]
+    withdrawals = [
+        ("PO-DEMO00000001", Decimal("1500.00"), "paid", datetime(2025, 8, 3, 10, tzinfo=UTC)),
+        ("", Decimal("400.00"), "cancelled", datetime(2025, 10, 30, 16, tzinfo=UTC)),
+    ]
+    # Both went to the earlier account; the second was cancelled when the account changed.
+    for reference, amount, status, created in withdrawals:
+        if Withdrawal.objects.filter(shop=shop, created=created).exists():
+            continue
+        Withdrawal.objects.create(
+            shop=shop,
+            payout_account=old,
+            amount=amount,
+            currency=shop.currency,
+            status=status,
+            created=created,
+            paid_at=created + timedelta(hours=2) if status == "paid" else None,
+            payout_reference=reference,
+            cancelled_at=accounts[1][3] if status == "cancelled" else None,
+            cancel_reason="The payout account changed: request the withdrawal again once the hold ends."
+            if status == "cancelled"
+            else "",
+        )

@@ -74,6 +74,10 @@ def module_page(request, slug, module):
         "searchable": listing.searchable,
         "filtered": bool(status or search),
     }
-    if module == "finance" and membership.has(Grant.STORE_SENSITIVE):
-        context["payout_account"] = selectors.payout_account_for(membership)
+    if module == "finance":
+        shop = membership.shop
+        context["balance"] = selectors.balance_of(shop)
+        context["hold"] = selectors.payout_hold(shop)
+        if membership.has(Grant.STORE_SENSITIVE):
+            context["payout_account"] = selectors.current_payout_account(shop)
     return render(request, f"commerce/{module}.html", context)
