@@ -70,9 +70,10 @@ def _refused(request, message, status):
 @require_http_methods(["GET", "POST"])
 @plain_name_uploads(_refused)
 def case_page(request):
+    link = _held_link(request)
+    _viewed_case(request, link)
     if request.method == "GET":
         return _render(request)
-    link = _held_link(request)
     if link is None:
         return _render(
             request,

@@ -6,6 +6,7 @@ import zlib
 
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.actions import JavaScript
 
 
 def pdf(*, pages: int = 1, javascript: str | None = None, attachment: bytes | None = None) -> bytes:
@@ -13,12 +14,20 @@ def pdf(*, pages: int = 1, javascript: str | None = None, attachment: bytes | No
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
     if javascript:
-        writer.add_js(javascript)
+        writer.add_open_action(JavaScript(javascript))
     if attachment is not None:
         writer.add_attachment("invoice.txt", attachment)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_with_hidden_javascript() -> bytes:
+    """JavaScript under names spelled with #-escapes (/Java#53cript is /JavaScript): a byte search
+    misses it, a PDF reader does not."""
+    return (
+        pdf(javascript="app.alert(1)").replace(b"/JavaScript", b"/Java#53cript").replace(b"/JS ", b"/J#53 ")
+    )
 
 
 def jpeg(*, size=(640, 400), exif_description: str | None = None) -> bytes:
