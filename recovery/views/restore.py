@@ -74,6 +74,7 @@ def _two_step_step(request, case):
         # Enrolled, but the case did not close (the page was left half-way): finish it now.
         approval.finish(case.pk, context=context)
         return render(request, "recovery/restored.html", {"codes": None})
+    device = enrolment.pending_totp_device(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     status, wait = 200, None
     if request.method == "POST":
@@ -94,7 +95,6 @@ def _two_step_step(request, case):
                 return response
         else:
             status = 400
-    device = enrolment.pending_totp_device(user)
     response = render(
         request,
         "recovery/restore_two_step.html",

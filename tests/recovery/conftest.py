@@ -19,6 +19,12 @@ def private_media(settings, tmp_path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def generous_request_rate(settings):
+    """Tests make many requests from one IP; the rate limit has tests of its own."""
+    settings.RECOVERY_REQUEST_RATE = "10000/hour"
+
+
 def stored_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
