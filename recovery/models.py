@@ -384,6 +384,8 @@ class CaseNotice(models.Model):
     context = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=8, choices=Link.choices, blank=True)
     created = models.DateTimeField(default=timezone.now)
+    # Taken by a sender, which made its link and committed it before handing the mail over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

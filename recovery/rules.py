@@ -19,8 +19,9 @@ STAFF_REMINDER_INTERVAL = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(days=14)
 # Documents of closed cases are deleted this long after the case closed.
 DOCUMENTS_KEPT_FOR = timedelta(days=90)
-# E-mails and approvals the broker could not take are picked up once they are this old.
-SWEEP_AFTER = timedelta(seconds=30)
+
+# An e-mail a sender took but never marked sent (its process died) is sent again after this long.
+NOTICE_CLAIM_TIMEOUT = timedelta(minutes=2)
 
 # Turning hardened recovery off takes effect this long after it was asked for.
 HARDENED_RECOVERY_OFF_DELAY = timedelta(days=7)

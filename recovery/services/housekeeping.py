@@ -1,5 +1,8 @@
 """The periodic jobs of the workflow (SPEC §8 step 7), run by Celery beat (recovery/tasks.py)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,7 +100,7 @@ def purge_documents(older_than=rules.DOCUMENTS_KEPT_FOR) -> int:
 def resume_approvals() -> int:
     """Queue again the approvals whose task never ran (the broker was down when they were approved);
     the task itself does its work once. Returns how many were queued."""
-    cutoff = timezone.now() - rules.SWEEP_AFTER
+    cutoff = timezone.now() - timedelta(seconds=settings.RECOVERY_SWEEP_SECONDS)
     stuck = RecoveryCase.objects.filter(
         status=CaseStatus.APPROVED, access_reset_at__isnull=True, approved_at__lte=cutoff
     ).values_list("pk", flat=True)

@@ -2,16 +2,16 @@
 by a task once it commits.
 
 A broker outage delays a notice, never loses it: when the task cannot be queued, the row stays unsent
-and the beat sweep (send_pending_notices) sends it once the broker is back. A notice is sent under
-its row lock and marked sent in the same transaction, so it goes out once; a worker that dies after
-the mail server took it but before the commit sends it again (at least once, never lost).
+and the beat sweep (send_pending_notices) sends it once the broker is back. One sender at a time
+takes a notice (deliver() says how), so it goes out once, or in the rare case of a sender dying
+half-way, at least once: never lost.
 
 The e-mailed links (upload, set-password, freeze-again) are made when the notice is sent, so no
 token is ever stored, and a resend replaces the link of the one before.
 """
 
+import logging
 from datetime import timedelta
-from functools import partial
 
 from celery import shared_task
 from django.conf import settings
@@ -26,6 +26,8 @@ from recovery import rules
 from recovery.models import CaseNotice, CaseStatus, CaseStep, RecoveryCase
 from recovery.selectors import next_step
 from recovery.services.timeline import record_step
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_PURPOSE = "recovery_upload"
 RESTORE_PURPOSE = "recovery_restore"
@@ -70,7 +72,9 @@ def notify(
     for row in rows:
         row.case, row.template = case, template
         row.save()
-        transaction.on_commit(partial(_queue, row.pk), robust=True)
+        # robust: with the broker down the row stays unsent and the beat sweep sends it later. (A
+        # named function, not a partial: Django names the callback when it logs its failure.)
+        transaction.on_commit(lambda pk=row.pk: _queue(pk), robust=True)
     return rows
 
 
@@ -85,9 +89,21 @@ def send_notice(pk: int) -> bool:
 
 
 def deliver(pk: int) -> bool:
-    """Send the notice now unless it was sent; True when this call sent it."""
+    """Send the notice now unless it was sent or another sender holds it; True when this call sent it.
+
+    The link is made and committed first, then the mail handed to the mail server, then the notice
+    marked sent: the person can use the link as soon as the mail arrives. A sender that dies before
+    marking it leaves it to the next one after NOTICE_CLAIM_TIMEOUT (the mail may then go twice,
+    the newest link being the one that works); a refused hand-over frees it for the next try at once.
+    """
+    now = timezone.now()
     with transaction.atomic():
-        notice = CaseNotice.objects.select_for_update().filter(pk=pk, sent_at__isnull=True).first()
+        notice = (
+            CaseNotice.objects.select_for_update()
+            .filter(pk=pk, sent_at__isnull=True)
+            .exclude(claimed_at__gt=now - rules.NOTICE_CLAIM_TIMEOUT)
+            .first()
+        )
         if notice is None:
             return False
         case = RecoveryCase.objects.select_related("user").get(pk=notice.case_id)
@@ -103,29 +119,46 @@ def deliver(pk: int) -> bool:
         }
         user = case.user if notice.to_account else None
         address, subject, body = render_email(notice.to, f"recovery/{notice.template}", context, user=user)
-        # The mail server takes it inside the transaction: when it refuses, nothing is marked sent
-        # and the link made for it is rolled back too.
-        EmailMessage(subject=subject, body=body, to=[address]).send()
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["sent_at"])
+        notice.claimed_at = now
+        notice.save(update_fields=["claimed_at"])
         if link_url:
             record_step(case, CaseStep.Kind.LINK_SENT, to=address, link=notice.get_link_display())
+    try:
+        EmailMessage(subject=subject, body=body, to=[address]).send()
+    except Exception:
+        CaseNotice.objects.filter(pk=pk).update(claimed_at=None)
+        raise
+    CaseNotice.objects.filter(pk=pk).update(sent_at=timezone.now())
     return True
 
 
-def send_pending(older_than: timedelta = rules.SWEEP_AFTER) -> int:
-    """Send every notice still unsent this long after it was queued (the beat sweep); returns how many."""
+def send_pending(older_than: timedelta | None = None) -> int:
+    """Send every notice still unsent this long (default RECOVERY_SWEEP_SECONDS) after it was queued:
+    the beat sweep. A notice another sender holds is left to it. Returns how many this call sent."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.RECOVERY_SWEEP_SECONDS)
     cutoff = timezone.now() - older_than
     pending = CaseNotice.objects.filter(sent_at__isnull=True, created__lte=cutoff).values_list(
         "pk", flat=True
     )
-    return sum(deliver(pk) for pk in list(pending[:500]))
+    return _deliver_each(list(pending[:500]))
 
 
 def send_now(case: RecoveryCase) -> int:
     """Send the case's unsent notices in this process (a task that just made them); returns how many."""
     pending = CaseNotice.objects.filter(case=case, sent_at__isnull=True).values_list("pk", flat=True)
-    return sum(deliver(pk) for pk in list(pending))
+    return _deliver_each(list(pending))
+
+
+def _deliver_each(pks: list[int]) -> int:
+    """Send each; one the mail server refuses is logged and left for the next sweep."""
+    sent = 0
+    for pk in pks:
+        try:
+            sent += deliver(pk)
+        except Exception:
+            logger.exception("Recovery e-mail %s was not sent; the next sweep tries again.", pk)
+    return sent
 
 
 def _issue_link(case: RecoveryCase, kind: str) -> str | None:

@@ -7,8 +7,6 @@ agent read: under the case's row lock, an action on a case that moved since is r
 agents acting at once one wins and the other is told what happened.
 """
 
-from functools import partial
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_fsm import TransitionNotAllowed
@@ -175,7 +173,8 @@ def approve(
         context=context,
         by=agent,
     )
-    transaction.on_commit(partial(queue_approval, case.pk), robust=True)
+    # robust: with the broker down the approval commits all the same; beat's resume_approvals queues it.
+    transaction.on_commit(lambda: queue_approval(case.pk), robust=True)
     return case
 
 
