@@ -290,6 +290,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Nothing reads task results. Storing them costs a Redis write per task and, with Redis down, makes
+# every .delay() wait about 20 s on the result store's reconnection before it fails.
+CELERY_TASK_IGNORE_RESULT = True
+# Recovery's e-mails and approvals that the broker could not take when they happened are picked up
+# by beat this often (seconds), once they are this old.
+RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
 # A task taken by a worker that dies before acknowledging it goes back to the queue after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Periodic tasks (`make beat`; README, "Worker and beat").
@@ -301,11 +307,11 @@ CELERY_BEAT_SCHEDULE = {
     # reminders, cases left without documents, and documents kept no longer than needed.
     "recovery-send-pending-notices": {
         "task": "recovery.tasks.send_pending_notices",
-        "schedule": timedelta(seconds=env.int("RECOVERY_SWEEP_SECONDS", default=60)),
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
     },
     "recovery-resume-approvals": {
         "task": "recovery.tasks.resume_approvals",
-        "schedule": timedelta(seconds=env.int("RECOVERY_SWEEP_SECONDS", default=60)),
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
     },
     "recovery-remind-staff": {"task": "recovery.tasks.remind_staff", "schedule": timedelta(hours=1)},
     "recovery-close-abandoned-cases": {
