@@ -1,6 +1,7 @@
 """What Celery beat does: reminders to staff, closing abandoned cases, deleting old documents, and
 sending what the broker could not take."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,13 @@ from tests.recovery.conftest import mails_to, make_agent, stored_files
 pytestmark = pytest.mark.django_db
 
 CONTACT = "me.now@contact.example"
+
+
+def free_port() -> int:
+    """A port nothing listens on: a mail server that refuses every connection."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -162,3 +170,26 @@ class TestSweeps:
         assert case.access_reset_at is not None
         assert committed(tasks.resume_approvals) == 0
         assert case.steps.filter(kind=CaseStep.Kind.ACCESS_RESET).count() == 1
+
+    def test_a_mail_server_that_refuses_leaves_the_notice_for_the_next_sweep(self, user, client, settings):
+        client.post("/recover/", {"account_email": user.email, "contact_email": CONTACT, "description": "x"})
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+        with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+            assert tasks.send_pending_notices() == 0
+        notice = CaseNotice.objects.get(to=CONTACT)
+        assert notice.sent_at is None and notice.claimed_at is None
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+            assert tasks.send_pending_notices() == 1
+        assert len(mails_to(CONTACT)) == 1
+
+    def test_a_notice_taken_by_a_sender_that_died_goes_out_after_the_claim_times_out(self, user, client):
+        client.post("/recover/", {"account_email": user.email, "contact_email": CONTACT, "description": "x"})
+        CaseNotice.objects.filter(to=CONTACT).update(claimed_at=timezone.now())
+        with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+            assert tasks.send_pending_notices() == 0
+        with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+            assert tasks.send_pending_notices() == 1
+        assert len(mails_to(CONTACT)) == 1
