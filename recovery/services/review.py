@@ -62,6 +62,10 @@ def _reason(reason: str) -> str:
 def _locked(case_pk: int, *, agent, revision: int | None) -> RecoveryCase:
     _check_agent(agent)
     case = lock_case(case_pk)
+    if case.user_id is not None and case.user_id == agent.pk:
+        raise CaseRefused(
+            "This case is about your own account: another agent must work it.", code="own_account", status=403
+        )
     if revision is not None and case.revision != revision:
         raise CaseRefused(
             f"Case {case.reference} changed while you were reading it: it is now “"

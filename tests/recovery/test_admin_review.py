@@ -13,7 +13,9 @@ from accounts.models import FreezeScope
 from audit.events import RequestContext
 from audit.models import EventKind, SecurityEvent
 from recovery.models import CaseStatus, CaseStep, RecoveryCase
+from recovery.services import review
 from recovery.services.documents import add_document
+from recovery.services.errors import CaseRefused
 from security.models import LoginFailure
 from security.two_step import devices
 from tests.factories import BillFactory, PayoutAccountFactory, ShopFactory
@@ -267,6 +269,18 @@ class TestActions:
         assert SecurityEvent.objects.filter(user=user_with_totp, kind=EventKind.TWO_STEP_RESET).exists()
         assert "two-step verification was reset" in mails_to(user_with_totp.email)[-1].subject
         assert case.steps.filter(kind=CaseStep.Kind.TWO_STEP_RESET, by__isnull=False).exists()
+
+    def test_an_agent_cannot_work_a_case_about_their_own_account(self, agent, recover):
+        # Their sessions ended with the freeze; a browser of theirs that may still sign in is refused too.
+        recover(agent.email, CONTACT)
+        case = RecoveryCase.objects.get(user=agent)
+        with pytest.raises(CaseRefused) as refused:
+            review.close_as_false_alarm(
+                case.pk, agent=agent, revision=case.revision, reason="Not me.", context=RequestContext()
+            )
+        assert refused.value.code == "own_account" and refused.value.status == 403
+        case.refresh_from_db()
+        assert case.status == CaseStatus.AWAITING_DOCUMENTS
 
     def test_a_case_without_an_account_cannot_be_approved(self, staff, recover, committed):
         recover("nobody@example.com", CONTACT)
