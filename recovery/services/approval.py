@@ -11,7 +11,7 @@ and enrolled two-step verification.
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.selectors import two_step_enabled
@@ -25,6 +25,7 @@ from recovery.services.documents import case_of_link
 from recovery.services.errors import CaseRefused
 from recovery.services.timeline import HOLDER, record_step
 from security import sessions
+from security.email_change import cancel_email_change
 from security.freeze import unfreeze_account
 from security.passwords.changes import make_password_unusable, set_new_password
 from security.two_step import enrolment
@@ -62,6 +63,8 @@ def reset_access(case_pk: int) -> bool:
     ended = sessions.end_sessions(user)
     two_step_reset = enrolment.reset_two_step(user, by=agent, reason=reason, context=context)
     make_password_unusable(user, by=agent, reason=reason, context=context)
+    # A change of address someone asked for while holding the account must not complete later.
+    cancel_email_change(user, context=context)
     old_email = user.email
     moved = _move_sign_in_address(case, user, agent=agent, context=context)
     case.access_reset_at = timezone.now()
@@ -79,14 +82,23 @@ def _move_sign_in_address(case: RecoveryCase, user, *, agent, context: RequestCo
     new = case.contact_email.strip().lower()
     if not (case.wants_sign_in_address and case.sign_in_address_confirmed) or new == user.email.lower():
         return False
-    if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
-        record_step(case, CaseStep.Kind.EMAIL_CHANGED, reason="not changed: another account uses the address")
-        return False
     old = user.email
     user.email = new
-    user.save(update_fields=["email"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError:  # another account uses the address
+        user.email = old
+        record_step(case, CaseStep.Kind.EMAIL_CHANGED, reason="not changed: another account uses the address")
+        return False
     record_event(
-        user, EventKind.EMAIL_CHANGED, context=context, old=old, new=new, by=getattr(agent, "email", "")
+        user,
+        EventKind.EMAIL_CHANGED,
+        context=context,
+        old_email=old,
+        new_email=new,
+        by=getattr(agent, "email", ""),
+        via="recovery case",
     )
     record_step(case, CaseStep.Kind.EMAIL_CHANGED, old=old, new=new)
     return True

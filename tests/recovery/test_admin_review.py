@@ -308,6 +308,18 @@ class TestApproval:
         # The registered address never gets a link.
         assert all("/link/#" not in m.body for m in mails_to(user_with_totp.email))
 
+    def test_an_address_change_asked_while_someone_held_the_account_is_cancelled(
+        self, staff, case_of, user_with_totp, committed
+    ):
+        from security.email_change import pending_change, request_email_change
+
+        request_email_change(user_with_totp, "thief@evil.example", context=RequestContext())
+        case = case_of(user_with_totp)
+        act(committed, staff, case, "approve")
+        assert pending_change(user_with_totp) is None
+        cancelled = SecurityEvent.objects.filter(user=user_with_totp, kind=EventKind.EMAIL_CHANGE_CANCELLED)
+        assert cancelled.exists()
+
     def test_the_contact_becomes_the_sign_in_address_only_when_asked_and_confirmed(
         self, staff, case_of, user, committed
     ):
@@ -315,7 +327,8 @@ class TestApproval:
         act(committed, staff, case, "approve", confirms_sign_in_address="on")
         user.refresh_from_db()
         assert user.email == CONTACT
-        assert SecurityEvent.objects.filter(user=user, kind=EventKind.EMAIL_CHANGED).exists()
+        changed = SecurityEvent.objects.get(user=user, kind=EventKind.EMAIL_CHANGED)
+        assert (changed.details["old_email"], changed.details["new_email"]) == ("seller@example.com", CONTACT)
         assert any("sign-in address changed" in m.subject for m in mails_to("seller@example.com"))
 
     def test_the_sign_in_address_stays_when_the_agent_does_not_confirm(self, staff, case_of, user, committed):
