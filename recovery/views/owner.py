@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -96,10 +96,8 @@ def hardened_off(request):
     except CaseRefused as refused:
         messages.error(request, refused.message)
     else:
-        when = timezone.localtime(ends_at).strftime("%-d %b %Y, %H:%M")
-        messages.success(
-            request, f"Hardened recovery ends on {when} UTC unless you keep it. We e-mailed you."
-        )
+        when = dateformat.format(timezone.localtime(ends_at), "j M Y, H:i e")
+        messages.success(request, f"Hardened recovery ends on {when} unless you keep it. We e-mailed you.")
     return redirect("security:account-security")
 
 
