@@ -1,7 +1,7 @@
 """JSON API of recovery (SPEC §10): a request, a case's status and its documents, for people who
 cannot sign in. The e-mailed token travels in the body, never in the path."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
@@ -94,6 +94,9 @@ class CaseStatusView(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [RecoveryLinkThrottle]
+    error_codes = {
+        404: {"link_invalid": "The token is wrong, used up, expired or replaced, or is another case's."}
+    }
 
     @extend_schema(request=TokenSerializer, responses=CaseStatusSerializer)
     def post(self, request, reference):
@@ -133,9 +136,17 @@ class CaseDocumentView(APIView):
     throttle_classes = [RecoveryLinkThrottle]
     parser_classes = [PlainNameMultiPartAPIParser]
 
+    error_codes = {
+        404: {"link_invalid": "The token is wrong, used up, expired or replaced, or is another case's."},
+        409: {
+            "case_closed_for_documents": "The case takes no documents now (decided or closed).",
+            "round_full": "This round already has its 5 files.",
+        },
+        413: {"file_too_large": "The file is over 10 MB."},
+    }
+
     @extend_schema(
-        request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: DocumentSerializer, 404: OpenApiResponse(description="wrong or spent token")},
+        request={"multipart/form-data": DocumentUploadSerializer}, responses={201: DocumentSerializer}
     )
     def post(self, request, reference):
         serializer = DocumentUploadSerializer(data=request.data)
@@ -151,6 +162,9 @@ class CaseDocumentView(APIView):
                 link=link,
             )
         except DocumentRefused as refused:
+            if refused.status == 400:
+                # A file we refuse is the `file` field's error, in the shape of every 400.
+                raise serializers.ValidationError({"file": [refused.message]}, code=refused.code) from None
             raise Refusal(refused.message, refused.code, refused.status) from None
         except CaseRefused as refused:
             raise Refusal(refused.message, refused.code, refused.status) from None

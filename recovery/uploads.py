@@ -47,11 +47,6 @@ def request_too_large(request) -> bool:
         return True
 
 
-class FileNameRefused(exceptions.ParseError):
-    default_detail = BAD_FILE_NAME
-    default_code = "bad_file_name"
-
-
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_detail = "This file is larger than 10 MB. Scan at a lower resolution, or photograph it again."
@@ -73,7 +68,7 @@ class PlainNameMultiPartAPIParser(parsers.MultiPartParser):
                 meta, stream, request.upload_handlers, parser_context.get("encoding", "utf-8")
             ).parse()
         except BadFileName:
-            raise FileNameRefused from None
+            raise exceptions.ValidationError({"file": [BAD_FILE_NAME]}, code="bad_file_name") from None
         except MultiPartParserError as error:
             raise exceptions.ParseError(f"The upload could not be read: {error}") from None
         return DataAndFiles(data, files)
