@@ -70,7 +70,7 @@ def reset_access(case_pk: int) -> bool:
     case.access_reset_at = timezone.now()
     case.save(update_fields=["access_reset_at"])
     record_step(case, CaseStep.Kind.ACCESS_RESET, sessions_ended=ended, two_step_reset=two_step_reset)
-    notices.notify(case, "approved", account=False, link=notices.Link.RESTORE)
+    notices.notify(case, "approved", link=notices.Link.RESTORE)
     if moved:
         notices.notify(case, "sign_in_address_moved", to=old_email, new_email=user.email)
     return True

@@ -158,7 +158,7 @@ def approve(
         record_step(
             case, CaseStep.Kind.FIRST_APPROVAL, by=agent, reason=reason, context=context, four_eyes=why
         )
-        notices.notify(case, "first_approval", account=False)
+        notices.notify(case, "first_approval")
         return case
     record_step(
         case,

@@ -287,7 +287,7 @@ def test_a_worker_killed_during_the_approval_leaves_it_to_the_next_one(queue, pr
     user.refresh_from_db()
     assert case.access_reset_at is not None and not user.has_usable_password()
     assert case.steps.filter(kind=CaseStep.Kind.ACCESS_RESET).count() == 1
-    assert CaseNotice.objects.filter(case=case, template="approved").count() == 1
+    assert CaseNotice.objects.filter(case=case, template="approved", link="restore").count() == 1
 
 
 def test_a_request_made_while_the_broker_is_down_loses_nothing(

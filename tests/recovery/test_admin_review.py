@@ -305,7 +305,9 @@ class TestApproval:
         assert SecurityEvent.objects.filter(user=user_with_totp, kind=EventKind.PASSWORD_DISABLED).exists()
         approved = mails_to(CONTACT)[-1]
         assert "set a new password" in approved.subject and "/link/#" in approved.body
-        # The registered address never gets a link.
+        # The registered address is told, and never gets a link.
+        told = [m for m in mails_to(user_with_totp.email) if f"{case.reference} approved" in m.subject]
+        assert len(told) == 1 and "contact address they gave" in told[0].body
         assert all("/link/#" not in m.body for m in mails_to(user_with_totp.email))
 
     def test_an_address_change_asked_while_someone_held_the_account_is_cancelled(
@@ -355,6 +357,8 @@ class TestApproval:
         case.refresh_from_db()
         owner.refresh_from_db()
         assert case.status == CaseStatus.SECOND_APPROVAL and owner.is_frozen and owner.has_usable_password()
+        assert any("first approval" in m.subject for m in mails_to(owner.email))
+        assert any("first approval" in m.subject for m in mails_to(CONTACT))
 
         again = act(committed, staff, case, "approve")
         assert again.status_code == 409 and "second, different agent" in again.content.decode()

@@ -77,7 +77,7 @@ def test_two_agents_approving_at_once_one_wins_and_the_task_runs_once(user, full
     assert case.status == CaseStatus.APPROVED and case.access_reset_at is not None
     assert case.steps.filter(kind=CaseStep.Kind.APPROVED).count() == 1
     assert case.steps.filter(kind=CaseStep.Kind.ACCESS_RESET).count() == 1
-    assert CaseNotice.objects.filter(case=case, template="approved").count() == 1
+    assert CaseNotice.objects.filter(case=case, template="approved", link="restore").count() == 1
     # Run again (a redelivered task, the beat sweep): nothing more happens.
     assert carry_out_approval(case.pk) is False
     assert case.steps.filter(kind=CaseStep.Kind.ACCESS_RESET).count() == 1

@@ -74,7 +74,7 @@ def test_a_phished_owner_gets_the_account_back_through_documents_and_review(
     assert devices.totp_device(owner) is None and devices.recovery_codes_left(owner) == 0
 
     # 5. The owner sets a new password and enrols the authenticator app through the single-use link.
-    [approval_mail] = [m for m in mails_to(CONTACT) if "approved" in m.subject]
+    [approval_mail] = [m for m in mails_to(CONTACT) if "approved: set a new password" in m.subject]
     browser = Client()
     assert open_email_link(browser, last_link_token(CONTACT))["Location"] == "/recover/restore/"
     step_one = committed(
