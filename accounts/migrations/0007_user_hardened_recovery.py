@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_time_zone'),
+        ('accounts', '0006_canonical_email_unique'),
     ]
 
     operations = [
