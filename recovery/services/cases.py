@@ -71,7 +71,7 @@ def submit_request(
     account_email = account_email.strip().lower()
     contact_email = contact_email.strip().lower()
     # The account row's lock serialises requests and freezes of one account.
-    user = User.objects.select_for_update().filter(email__iexact=account_email).first()
+    user = User.objects.by_email(account_email).select_for_update().first()
     case = open_case_of(user, lock=True) if user else _open_case_of_unknown_address(account_email)
     opened = case is None
     if opened:

@@ -118,7 +118,8 @@ def deliver(pk: int) -> bool:
             "next_step": next_step(case),
         }
         user = case.user if notice.to_account else None
-        address, subject, body = render_email(notice.to, f"recovery/{notice.template}", context, user=user)
+        address = notice.to
+        subject, body = render_email(f"recovery/{notice.template}", context, user=user)
         notice.claimed_at = now
         notice.save(update_fields=["claimed_at"])
         if link_url:

@@ -253,7 +253,7 @@ def staff_freeze(email: str, *, agent, reason: str, context: RequestContext) -> 
     """Support freeze an account fully (every device blocked); the freeze opens or joins its case."""
     _check_agent(agent)
     reason = _reason(reason)
-    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    user = User.objects.by_email(email or "").first()
     if user is None:
         raise CaseRefused("No account uses this e-mail address.", code="no_account", status=400)
     if user.is_fully_frozen:

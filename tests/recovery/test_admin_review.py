@@ -16,6 +16,7 @@ from recovery.models import CaseStatus, CaseStep, RecoveryCase
 from recovery.services import review
 from recovery.services.documents import add_document
 from recovery.services.errors import CaseRefused
+from security import login_protection
 from security.models import LoginFailure
 from security.two_step import devices
 from tests.factories import BillFactory, PayoutAccountFactory, ShopFactory
@@ -243,7 +244,7 @@ class TestActions:
 
         act(committed, staff, case, "clear-lockout", reason="The owner proved who they are by phone.")
 
-        assert not LoginFailure.objects.filter(email=user.email).exists()
+        assert not LoginFailure.objects.filter(account=login_protection.account_key(user.email)).exists()
         event = SecurityEvent.objects.get(user=user, kind=EventKind.LOGIN_LOCKOUT_CLEARED)
         assert event.details["failures"] == 5 and event.details["by"] == "ada@support.example"
         assert "lifted the sign-in lockout" in mails_to(user.email)[-1].subject
