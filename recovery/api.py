@@ -1,11 +1,12 @@
 """JSON API of recovery (SPEC §10): a request, a case's status and its documents, for people who
 cannot sign in. The e-mailed token travels in the body, never in the path."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import parsers, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from audit.events import RequestContext
@@ -19,6 +20,9 @@ from recovery.services.errors import CaseRefused
 from recovery.throttles import RecoveryLinkThrottle, RecoveryRequestThrottle
 from recovery.uploads import PlainNameMultiPartAPIParser
 
+REFERENCE = OpenApiParameter(
+    "reference", str, OpenApiParameter.PATH, description="The case's reference, such as RC-7K4M-Q2XD."
+)
 LINK_NOT_FOUND = (
     "No case matches this reference and token: the link may be wrong, used up, expired or replaced by a "
     "newer e-mail. Ask for a new one on the status page."
@@ -98,7 +102,7 @@ class CaseStatusView(APIView):
         404: {"link_invalid": "The token is wrong, used up, expired or replaced, or is another case's."}
     }
 
-    @extend_schema(request=TokenSerializer, responses=CaseStatusSerializer)
+    @extend_schema(request=TokenSerializer, responses=CaseStatusSerializer, parameters=[REFERENCE])
     def post(self, request, reference):
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -134,7 +138,12 @@ class CaseDocumentView(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [RecoveryLinkThrottle]
-    parser_classes = [PlainNameMultiPartAPIParser]
+    # Multipart through the checks of recovery/uploads.py; any other body (JSON) parses as everywhere
+    # else in the API, to a clear 400.
+    parser_classes = [
+        PlainNameMultiPartAPIParser,
+        *(p for p in api_settings.DEFAULT_PARSER_CLASSES if not issubclass(p, parsers.MultiPartParser)),
+    ]
 
     error_codes = {
         404: {"link_invalid": "The token is wrong, used up, expired or replaced, or is another case's."},
@@ -146,7 +155,9 @@ class CaseDocumentView(APIView):
     }
 
     @extend_schema(
-        request={"multipart/form-data": DocumentUploadSerializer}, responses={201: DocumentSerializer}
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+        parameters=[REFERENCE],
     )
     def post(self, request, reference):
         serializer = DocumentUploadSerializer(data=request.data)

@@ -4,9 +4,9 @@ from recovery import api
 
 urlpatterns = [
     path("recovery/cases", api.CaseRequestView.as_view(), name="recovery-cases"),
-    path("recovery/cases/<str:reference>/status", api.CaseStatusView.as_view(), name="recovery-case-status"),
+    path("recovery/cases/<reference>/status", api.CaseStatusView.as_view(), name="recovery-case-status"),
     path(
-        "recovery/cases/<str:reference>/documents",
+        "recovery/cases/<reference>/documents",
         api.CaseDocumentView.as_view(),
         name="recovery-case-documents",
     ),
