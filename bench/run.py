@@ -406,6 +406,8 @@ def figure_reset_request_timing(servers: Servers) -> list[Row]:
             verdict(abs(ratio - 1) <= RESET_TOLERANCE and not errors),
         )
     ]
+
+
 # Recovery (bench/recovery.py) -------------------------------------------------------------------------
 
 
