@@ -156,3 +156,12 @@ class TestRestore:
     def test_the_page_without_a_link_says_how_to_get_one(self):
         response = Client().get("/recover/restore/")
         assert response.status_code == 400 and "Get a new link" in response.content.decode()
+
+
+def test_after_a_recovery_an_emailed_code_cannot_complete_a_sign_in_for_7_days(approved, user):
+    from security.two_step.email_codes import refused_since
+
+    since = refused_since(user)
+    assert since is not None and since >= approved.approved_at
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        assert refused_since(user) is None
