@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_canonical_email_unique'),
+        ('accounts', '0007_invitations_signups_and_member_settings'),
     ]
 
     operations = [
