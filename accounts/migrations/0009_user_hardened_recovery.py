@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_invitations_signups_and_member_settings'),
+        ('accounts', '0008_shop_currency'),
     ]
 
     operations = [
