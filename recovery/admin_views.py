@@ -113,7 +113,7 @@ def case_page_context(request, case: RecoveryCase) -> dict:
         "case_documents": case.documents.all(),
         "steps": case.steps.select_related("by"),
         "events": list(selectors.recent_security_events(user)[:200]) if user else [],
-        "payout_accounts": list(selectors.payout_accounts(user)) if user else [],
+        "payout_histories": selectors.payout_histories(user) if user else [],
         "four_eyes_reasons": selectors.four_eyes_reasons(user) if user else [],
         "actions": available_actions(case, request.user),
         "may_review": review.may_review(request.user),

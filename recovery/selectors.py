@@ -1,5 +1,6 @@
 """Reads of the recovery workflow: four eyes, the support queue and case page, the people who review."""
 
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from commerce.models import PayoutAccount
-from commerce.selectors import available_balance
+from commerce.money import format_money
+from commerce.selectors import available_balance, payout_account_history
 from recovery.models import CaseStatus, RecoveryCase
 from security.selectors import events_of_user
 
@@ -21,20 +22,28 @@ REVIEW_PERMISSION = "recovery.review_recoverycase"
 EVENTS_SHOWN_FOR = timedelta(days=30)
 
 
-def owned_balance(user) -> Decimal:
-    """The available balances of the shops the account owns, added up (a two-place Decimal)."""
-    return sum((available_balance(shop) for shop in user.owned_shops.all()), Decimal("0.00"))
+def owned_balances(user) -> dict[str, Decimal]:
+    """The available balances of the shops the account owns, added up per currency (ISO 4217 code:
+    a Decimal at that currency's precision)."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for shop in user.owned_shops.all():
+        totals[shop.currency] += available_balance(shop)
+    return dict(totals)
 
 
 def four_eyes_reasons(user) -> list[str]:
     """Why approving this account's recovery takes two different agents (SPEC §8 step 6); empty
-    when one agent is enough."""
+    when one agent is enough. Balances in different currencies are not converted: the amount
+    (RECOVERY_FOUR_EYES_BALANCE) applies to each currency's total."""
     reasons = []
     if user.has_hardened_recovery:
         reasons.append("the owner turned on hardened recovery")
-    balance, limit = owned_balance(user), settings.RECOVERY_FOUR_EYES_BALANCE
-    if balance > limit:
-        reasons.append(f"the shops it owns hold {balance:,.2f}, over {limit:,.2f}")
+    limit = settings.RECOVERY_FOUR_EYES_BALANCE
+    for currency, total in sorted(owned_balances(user).items()):
+        if total > limit:
+            reasons.append(
+                f"the shops it owns hold {format_money(total, currency)}, over {limit:,.2f} {currency}"
+            )
     return reasons
 
 
@@ -50,9 +59,10 @@ def recent_security_events(user):
     return events_of_user(user).filter(created__gte=timezone.now() - EVENTS_SHOWN_FOR)
 
 
-def payout_accounts(user):
-    """The payout account of each shop the account owns, for the case page (shown masked)."""
-    return PayoutAccount.objects.filter(shop__owner=user).select_related("shop").order_by("shop__name")
+def payout_histories(user) -> list[tuple]:
+    """(shop, its payout accounts newest first) for each shop the account owns: what changed lately
+    is what a takeover aims at. Only masked numbers leave commerce."""
+    return [(shop, list(payout_account_history(shop))) for shop in user.owned_shops.order_by("name")]
 
 
 def reviewers():

@@ -323,7 +323,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Recovery of a compromised account (SPEC §8).
 # Approving a case takes two different support agents when the available balances of the shops the
-# account owns add up to more than this (a two-place Decimal, in the shops' currency).
+# account owns, added up per currency, come to more than this in any currency.
 RECOVERY_FOUR_EYES_BALANCE = Decimal(env.str("RECOVERY_FOUR_EYES_BALANCE", default="10000.00"))
 # Per-IP rate of recovery requests and of new links asked for on the status page.
 RECOVERY_REQUEST_RATE = env.str("RECOVERY_REQUEST_RATE", default="5/hour")

@@ -1,6 +1,7 @@
 """Support in the admin: the queue, the case page, downloads, and each action with its reason, its
 permission, its refusals and what the person is told; four eyes."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -101,7 +102,7 @@ class TestCasePage:
     def test_it_shows_requests_documents_timeline_security_log_and_payout_account(
         self, staff, owner, case_of
     ):
-        PayoutAccountFactory(
+        payout = PayoutAccountFactory(
             shop=owner.owned_shops.get(), account_number="004512347788", bank_name="First Bank"
         )
         case = case_of(owner, description="They changed my bank details.")
@@ -111,7 +112,7 @@ class TestCasePage:
         assert "passport0.pdf" in page and "Download" in page
         assert "Document received" in page and "Account frozen" in page
         assert "Recovery case step" in page
-        assert "First Bank" in page and "•••• 7788" in page and "004512347788" not in page
+        assert "First Bank" in page and payout.masked in page and "004512347788" not in page
         for label in ("Ask for more documents", "Approve", "Reject", "Unfreeze as a false alarm"):
             assert label in page
 
@@ -370,6 +371,19 @@ class TestApproval:
         assert case.status == CaseStatus.APPROVED and case.access_reset_at is not None
         assert case.first_approved_by.email == "ada@support.example"
         assert case.approved_by.email == "carol@support.example"
+
+    def test_balances_add_up_per_currency_against_the_amount(self, owner, settings):
+        from recovery.selectors import four_eyes_reasons
+
+        settings.RECOVERY_FOUR_EYES_BALANCE = Decimal("1000.00")
+        euro_shop = ShopFactory(owner=owner, currency="EUR")
+        BillFactory(shop=owner.owned_shops.get(currency="USD"), amount=Decimal("700.00"), fees=Decimal("0"))
+        BillFactory(shop=euro_shop, amount=Decimal("700.00"), fees=Decimal("0"))
+        assert four_eyes_reasons(owner) == []  # 700 USD and 700 EUR: neither over 1,000 of its own
+
+        BillFactory(shop=euro_shop, amount=Decimal("400.00"), fees=Decimal("0"), period=date(2019, 1, 1))
+        [reason] = four_eyes_reasons(owner)
+        assert "1,100.00" in reason and "EUR" in reason
 
     def test_below_the_amount_and_without_hardening_one_agent_is_enough(
         self, staff, case_of, owner, committed, settings

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts import invitations
@@ -256,13 +257,26 @@ def seed_recovery_case() -> RecoveryCase:
         owner.hardened_recovery = True
         owner.save(update_fields=["hardened_recovery"])
         shop = create_shop(owner=owner, name="Harbour Teas", slug="harbour-teas")
-        PayoutAccount.objects.create(
-            shop=shop,
-            holder_name="Unknown Holder",
-            bank_name="Quick Transfer Bank",
-            account_number="778899001122",
-            routing_code="QUICKBANK9",
-        )
+        # The owner's account for a year, then the phisher's, two days ago: still on hold.
+        now = timezone.now()
+        for bank, number, routing, created, status in (
+            ("First Demo Bank", "004512340001", "DEMOBANK01", now - timedelta(days=365), "replaced"),
+            ("Quick Transfer Bank", "778899001122", "QUICKBANK9", now - timedelta(days=2), "active"),
+        ):
+            payout = PayoutAccount(
+                shop=shop,
+                holder_name="Harbour Teas Ltd",
+                bank_name=bank,
+                routing_code=routing,
+                status=status,
+                created=created,
+                activated_at=created,
+                ended_at=now - timedelta(days=2) if status == "replaced" else None,
+                hold_until=created + timedelta(days=7),
+                hold_reasons=["change", "new_device"],
+            )
+            payout.set_number(number)
+            payout.save()
         for month in (1, 2, 3):
             Bill.objects.create(
                 shop=shop,
