@@ -1,7 +1,7 @@
 """Support in the admin: the queue, the case page, downloads, and each action with its reason, its
 permission, its refusals and what the person is told; four eyes."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import FreezeScope
 from audit.events import RequestContext
@@ -311,6 +312,29 @@ class TestApproval:
         told = [m for m in mails_to(user_with_totp.email) if f"{case.reference} approved" in m.subject]
         assert len(told) == 1 and "contact address they gave" in told[0].body
         assert all("/link/#" not in m.body for m in mails_to(user_with_totp.email))
+
+    def test_approval_freezes_fully_so_the_payout_change_of_the_takeover_is_rolled_back(
+        self, staff, case_of, owner, committed
+    ):
+        shop = owner.owned_shops.get()
+        own = PayoutAccountFactory(shop=shop, status="replaced", bank_name="Owner's Bank")
+        mule = PayoutAccountFactory(
+            shop=shop,
+            bank_name="Mule Bank",
+            created=timezone.now() - timedelta(days=2),
+            hold_reasons=["change"],
+        )
+        case = case_of(owner)
+        own.refresh_from_db()
+        assert own.status == "replaced"  # an unproven request only holds money moves
+
+        act(committed, staff, case, "approve")
+
+        own.refresh_from_db()
+        mule.refresh_from_db()
+        assert mule.status == "rolled_back" and own.status == "active"
+        page = staff.get(f"/admin/recovery/recoverycase/{case.pk}/change/").content.decode()
+        assert "Mule Bank" in page and "Rolled back" in page
 
     def test_an_address_change_asked_while_someone_held_the_account_is_cancelled(
         self, staff, case_of, user_with_totp, committed
