@@ -116,6 +116,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # session nor switching between app, e-mail and recovery codes resets it.
     two_step_failures = models.PositiveIntegerField(default=0)
     two_step_last_failure_at = models.DateTimeField(null=True, blank=True)
+    # Hardened recovery (SPEC §8): approving a recovery case of this account takes two support agents.
+    # Turning it off takes effect only at hardened_recovery_ends_at, 7 days after it was asked for.
+    hardened_recovery = models.BooleanField(default=False)
+    hardened_recovery_ends_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -152,6 +156,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_fully_frozen(self) -> bool:
         return self.frozen_at is not None and self.freeze_scope != FreezeScope.UNPROVEN
+
+    @property
+    def has_hardened_recovery(self) -> bool:
+        """On, including the 7 days after turning it off was asked for."""
+        ends_at = self.hardened_recovery_ends_at
+        return self.hardened_recovery and (ends_at is None or ends_at > timezone.now())
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email

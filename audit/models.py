@@ -78,6 +78,15 @@ class EventKind(models.TextChoices):
     MEMBER_TWO_STEP_RESET = "shop:member:two_step_reset", "Member's two-step verification reset"
     MEMBER_TWO_STEP_REMINDED = "shop:member:two_step_reminded", "Member reminded to turn on two-step"
     SHOP_INVITE_DOMAINS_CHANGED = "shop:invite_domains:changed", "Invitation domains changed"
+    # Recovery: what a case does to the account besides its own steps, and hardened recovery.
+    PASSWORD_DISABLED = "account:password:disabled", "Password made unusable"
+    LOGIN_LOCKOUT_CLEARED = "account:login:lockout_cleared", "Login lockout cleared by support"
+    HARDENED_RECOVERY_ON = "account:hardened_recovery:on", "Hardened recovery turned on"
+    HARDENED_RECOVERY_OFF_REQUESTED = (
+        "account:hardened_recovery:off_requested",
+        "Hardened recovery set to end in 7 days",
+    )
+    HARDENED_RECOVERY_OFF_CANCELLED = "account:hardened_recovery:off_cancelled", "Hardened recovery kept on"
 
 
 class SecurityEventQuerySet(models.QuerySet):

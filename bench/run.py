@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import data
+from bench import data, recovery
 from bench.load import Client, Load, run_load
 from bench.servers import WORKERS, gunicorn
 
@@ -408,6 +408,17 @@ def figure_reset_request_timing(servers: Servers) -> list[Row]:
     ]
 
 
+# Recovery (bench/recovery.py) -------------------------------------------------------------------------
+
+
+def figure_recovery_approval(servers: Servers) -> list[Row]:
+    return [Row(*row) for row in recovery.figure_recovery_approval(servers)]
+
+
+def figure_recovery_queue_queries(servers: Servers) -> list[Row]:
+    return [Row(*row) for row in recovery.figure_recovery_queue_queries(servers)]
+
+
 # User Management --------------------------------------------------------------------------------------
 
 
@@ -576,6 +587,8 @@ AFTER_SERVERS: list[Callable[[Servers], list[Row]]] = [
     figure_orders_list,
     figure_bills_export,
     figure_dashboard_queries,
+    figure_recovery_approval,
+    figure_recovery_queue_queries,
 ]
 # `--modules`: only these, without the servers (the figures of the module pages and exports).
 MODULE_FIGURES: list[Callable[[Servers], list[Row]]] = [figure_orders_list, figure_bills_export]

@@ -1,4 +1,6 @@
-"""Every e-mail the product sends goes through send_email(), which renders the shared layout."""
+"""Every e-mail the product sends is rendered here, in the shared layout: send_email() queues it for
+the worker; recovery's outbox (recovery/services/notices.py) renders with render_email() and keeps
+each message in the database until it is sent."""
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

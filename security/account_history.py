@@ -31,7 +31,8 @@ DEVICE_COOKIE_SALT = "security.known-device"
 DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60
 
 PASSWORD_CHANGE_KINDS = (EventKind.PASSWORD_CHANGED,)
-PASSWORD_RESET_KINDS = (EventKind.PASSWORD_RESET,)
+# A recovery that took the password away is a reset too: the new one was set through an e-mailed link.
+PASSWORD_RESET_KINDS = (EventKind.PASSWORD_RESET, EventKind.PASSWORD_DISABLED)
 EMAIL_CHANGE_KINDS = (EventKind.EMAIL_CHANGED,)
 TWO_STEP_CHANGE_KINDS = (
     EventKind.TWO_STEP_ENABLED,

@@ -48,7 +48,8 @@ class UserSessionAdmin(admin.ModelAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
-    """Recent failed sign-ins; deleting an account's rows lifts its lockout early."""
+    """Recent failed sign-ins, to read. A lockout is lifted early only through a recovery case, which
+    records it and tells the account (SPEC §8)."""
 
     list_display = ["created", "account", "ip", "from_known_device"]
     search_fields = ["account", "ip"]
@@ -64,6 +65,9 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

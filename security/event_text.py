@@ -112,6 +112,23 @@ def _unfrozen(d: dict) -> str:
     return f"Account unfrozen{by}{reason}."
 
 
+def _reason(d: dict) -> str:
+    return f": {d['reason']}" if d.get("reason") else ""
+
+
+def _recovery_step(d: dict) -> str:
+    """ "Recovery case RC-7K4M-Q2XD: approved by ada@support.example: passport checked." """
+    step = str(d.get("step") or "moved on").replace("_", " ")
+    case = f"Recovery case {d['reference']}" if d.get("reference") else "Recovery case"
+    by = f" by {d['by']}" if d.get("by") else ""
+    return f"{case}: {step}{by}{_reason(d)}."
+
+
+def _lockout_cleared(d: dict) -> str:
+    failures = _plural(d.get("failures") or 0, "failed sign-in")
+    return f"The sign-in lockout was lifted{_by(d)}{_reason(d)}; {failures} no longer count."
+
+
 def _member_changed(d: dict) -> str:
     return f"Changed{_by(d)}: roles {_roles(d['roles'])}; {d['status']}."
 
@@ -204,7 +221,7 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     EventKind.SHOP_TWO_STEP_OPTIONAL: lambda d: "Two-step verification is optional for members again.",
     # The money path and recovery keep details of their own: said in words after the headline.
     EventKind.PAYOUT_ACCOUNT_CHANGED: _payout_changed,
-    EventKind.RECOVERY_CASE_STEP: lambda d: _with_details("A recovery case moved on.", d),
+    EventKind.RECOVERY_CASE_STEP: _recovery_step,
     EventKind.PROFILE_CHANGED: _profile_changed,
     EventKind.EMAIL_CHANGE_REQUESTED: lambda d: f"A confirmation link was sent to {d['new_email']}.",
     EventKind.EMAIL_CHANGE_CANCELLED: lambda d: f"The change to {d['new_email']} was cancelled.",
@@ -255,6 +272,12 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
     EventKind.BILLS_EXPORTED: lambda d: (
         "Bills exported as CSV" + ("." if d.get("status") in (None, "all") else f" ({d['status']} only).")
     ),
+    # Recovery.
+    EventKind.PASSWORD_DISABLED: lambda d: f"The password was made unusable{_by(d)}{_reason(d)}.",
+    EventKind.LOGIN_LOCKOUT_CLEARED: _lockout_cleared,
+    EventKind.HARDENED_RECOVERY_ON: lambda d: "Hardened recovery turned on: a recovery takes two agents.",
+    EventKind.HARDENED_RECOVERY_OFF_REQUESTED: lambda d: "Hardened recovery set to end in 7 days.",
+    EventKind.HARDENED_RECOVERY_OFF_CANCELLED: lambda d: "Hardened recovery kept on.",
 }
 
 

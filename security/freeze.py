@@ -34,7 +34,8 @@ ESTABLISHED_DEVICE_AGE = timedelta(days=7)
 FREEZE_LINK_PURPOSE = "freeze"
 
 # Sent inside the freeze's transaction, after the account row is frozen and its sessions ended.
-# Arguments: user, scope (FreezeScope), origin (FreezeOrigin), reason (str), context (RequestContext).
+# Arguments: user, scope (FreezeScope), origin (FreezeOrigin), reason (str), context (RequestContext),
+# by (the staff member or account holder who asked, or None).
 account_frozen = Signal()
 # Sent inside the unfreeze's transaction. Arguments: user, reason, by, context.
 account_unfrozen = Signal()
@@ -47,6 +48,7 @@ class FreezeOrigin(StrEnum):
     OWNER = "owner"  # "Freeze my account" on Account Security
     STAFF = "staff"  # support staff in the admin
     RECOVERY_REQUEST = "recovery_request"  # /recover/, without proof
+    RECOVERY_CONTACT = "recovery_contact"  # a case's contact address overruling a "not me" cancellation
 
 
 @transaction.atomic
@@ -89,6 +91,7 @@ def freeze_account(
         origin=FreezeOrigin(origin),
         reason=reason,
         context=context,
+        by=by,
     )
     return True
 

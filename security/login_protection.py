@@ -241,3 +241,22 @@ def reset_completed(user) -> None:
 def latest_lockout(user) -> LoginLockout | None:
     """The account's latest lock, for the Account Security page (None: never locked)."""
     return LoginLockout.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def clear_lockout(user, *, by, reason: str, context: RequestContext) -> int:
+    """Support staff lift the account's lockout within a recovery case (SPEC §8), as a completed reset
+    does: its failures stop counting (they still count for their IPs) and its lock ends. Records
+    LOGIN_LOCKOUT_CLEARED and e-mails the account. Returns how many failures were cleared."""
+    cleared = LoginFailure.objects.filter(account=account_key(user.email)).count()
+    reset_completed(user)
+    record_event(
+        user,
+        EventKind.LOGIN_LOCKOUT_CLEARED,
+        context=context,
+        by=getattr(by, "email", None) or "",
+        reason=reason[:200],
+        failures=cleared,
+    )
+    send_email(user, "login_lockout_cleared", {"by": by, "reason": reason})
+    return cleared

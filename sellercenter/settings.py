@@ -8,6 +8,7 @@ import base64
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "security",
     "commerce",
     "team",
+    "recovery",
     "sellercenter.apps.SellerCenterConfig",
 ]
 
@@ -288,11 +290,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Periodic tasks (`make beat`): the payout run pays out withdrawals once no hold or freeze applies.
+# Nothing reads task results. Storing them costs a Redis write per task and, with Redis down, makes
+# every .delay() wait about 20 s on the result store's reconnection before it fails.
+CELERY_TASK_IGNORE_RESULT = True
+# Recovery's e-mails and approvals that the broker could not take when they happened are picked up
+# by beat this often (seconds), once they are this old.
+RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
+# A task taken by a worker that dies before acknowledging it goes back to the queue after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Periodic tasks (`make beat`; README, "Worker and beat").
 CELERY_BEAT_SCHEDULE = {
+    # The money path: the payout run pays out withdrawals once no hold or freeze applies.
     "commerce-pay-out-withdrawals": {"task": "commerce.tasks.pay_out_withdrawals", "schedule": 60.0},
     "commerce-advance-campaigns": {"task": "commerce.tasks.advance_campaigns", "schedule": 60.0 * 60},
+    # Recovery (recovery/tasks.py): mail and approvals the broker could not take at the time, staff
+    # reminders, cases left without documents, and documents kept no longer than needed.
+    "recovery-send-pending-notices": {
+        "task": "recovery.tasks.send_pending_notices",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
+    "recovery-resume-approvals": {
+        "task": "recovery.tasks.resume_approvals",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
+    "recovery-remind-staff": {"task": "recovery.tasks.remind_staff", "schedule": timedelta(hours=1)},
+    "recovery-close-abandoned-cases": {
+        "task": "recovery.tasks.close_abandoned_cases",
+        "schedule": timedelta(hours=1),
+    },
+    "recovery-purge-documents": {"task": "recovery.tasks.purge_documents", "schedule": timedelta(days=1)},
 }
+
+# Recovery of a compromised account (SPEC §8).
+# Approving a case takes two different support agents when the available balances of the shops the
+# account owns, added up per currency, come to more than this in any currency.
+RECOVERY_FOUR_EYES_BALANCE = Decimal(env.str("RECOVERY_FOUR_EYES_BALANCE", default="10000.00"))
+# Per-IP rate of recovery requests and of new links asked for on the status page.
+RECOVERY_REQUEST_RATE = env.str("RECOVERY_REQUEST_RATE", default="5/hour")
 
 # REST framework and the OpenAPI schema.
 REST_FRAMEWORK = {

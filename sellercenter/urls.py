@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 import accounts.api_urls
 import commerce.api_urls
+import recovery.api_urls
 import security.api_urls
 import team.api_urls
 from sellercenter.api.schema_views import SchemaView
@@ -15,6 +16,7 @@ api_v1 = [
     *security.api_urls.urlpatterns,
     *commerce.api_urls.urlpatterns,
     *team.api_urls.urlpatterns,
+    *recovery.api_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -33,6 +35,7 @@ urlpatterns = [
     # Before commerce: /shop/<slug>/<module>/ would take /shop/<slug>/users/ for a module.
     path("", include("team.urls")),
     path("", include("commerce.urls")),
+    path("", include("recovery.urls")),
 ]
 
 # Error pages in the product's layout; JSON under /api/ (sellercenter/errors.py).

@@ -85,7 +85,8 @@ def request_password_reset(email: str, context: RequestContext) -> None:
     """E-mail a reset link if an active, unfrozen account uses this address; silent otherwise.
 
     The link works once, for PASSWORD_RESET_TIMEOUT seconds; asking again replaces it. A frozen
-    account is in recovery: whoever holds its mailbox may be the attacker, so no link.
+    account is in recovery: whoever holds its mailbox may be the attacker, so no link, only the way
+    back through /recover/ (email/password_reset_frozen.txt).
 
     Known address or not, the request does the same work (SPEC §7): it looks the account up, writes
     a link row (one that no e-mail carries when there is nobody to send it to), logs the request,
@@ -107,12 +108,18 @@ def request_password_reset(email: str, context: RequestContext) -> None:
         record_event(user, EventKind.PASSWORD_RESET_REQUESTED, context=context, refused="frozen")
     else:
         record_event(None, EventKind.PASSWORD_RESET_REQUESTED, context=context, email=email.strip()[:254])
+    frozen = user is not None and user.is_frozen
     subject, body = render_email(
-        "password_reset",
-        {"url": issued.url, "ip": context.ip, "two_step": two_step_enabled(user.pk if user else None)},
+        "password_reset_frozen" if frozen else "password_reset",
+        {
+            "url": issued.url,
+            "ip": context.ip,
+            "two_step": two_step_enabled(user.pk if user else None),
+            "frozen_at": user.frozen_at if frozen else None,
+        },
         user=user or User(email=email),
     )
-    address = user.email if may_reset else None
+    address = user.email if may_reset or frozen else None
     transaction.on_commit(lambda: deliver_reset_email.delay(address, subject, body), robust=True)
 
 
@@ -155,3 +162,24 @@ def reset_password(request, *, new_password: str, context: RequestContext) -> in
     send_email(user, "password_reset_done", {"ip": context.ip, "sessions_ended": ended})
     links.release(request, RESET_PURPOSE)
     return ended
+
+
+@transaction.atomic
+def make_password_unusable(user, *, by, reason: str, context: RequestContext | None = None) -> None:
+    """Take the account's password away (an approved recovery case, SPEC §8): nobody can sign in with
+    it, the old one included, until the owner sets a new one. The outgoing hash joins the history, so
+    it cannot be chosen again. Records PASSWORD_DISABLED; sends nothing (the case's e-mails say it)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_usable_password():
+        newest = PasswordHistory.objects.filter(user=user).values_list("password", flat=True).first()
+        if newest != user.password:
+            remember_password(user)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    record_event(
+        user,
+        EventKind.PASSWORD_DISABLED,
+        context=context,
+        by=getattr(by, "email", None) or "system",
+        reason=reason[:200],
+    )

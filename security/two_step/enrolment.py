@@ -29,7 +29,23 @@ def pending_totp_device(user, *, restart: bool = False) -> TOTPDevice:
 
 def confirm_totp(request, code: str, context: RequestContext) -> list[str]:
     """Confirm the pending authenticator with a code from it; returns the new recovery codes."""
-    user = request.user
+    device, codes = confirm_totp_device(
+        request.user, code, context, keep_session_key=request.session.session_key
+    )
+    otp_login(request, device)
+    mark_fresh(request)
+    return codes
+
+
+def confirm_totp_device(
+    user, code: str, context: RequestContext, *, keep_session_key: str | None = None
+) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the user's pending authenticator with a code from it, signed in or not (a recovery
+    case's owner enrols before the account is unfrozen). Every session but the kept one ends.
+
+    Returns (device, new recovery codes). Raises AlreadyEnabled, NotAvailable (nothing pending) and
+    the errors of codes.check_code.
+    """
     if two_step_enabled(user):
         raise AlreadyEnabled("Two-step verification is already on.")
     try:
@@ -45,7 +61,7 @@ def confirm_totp(request, code: str, context: RequestContext) -> list[str]:
         user.save(update_fields=["preferred_two_step_method"])
         # Sessions signed in with the password alone (perhaps the very attacker this is meant to stop)
         # end now: from here on every session passes the second step.
-        ended = sessions.end_sessions(user, keep_session_key=request.session.session_key)
+        ended = sessions.end_sessions(user, keep_session_key=keep_session_key)
         record_event(
             user,
             EventKind.TWO_STEP_ENABLED,
@@ -54,9 +70,7 @@ def confirm_totp(request, code: str, context: RequestContext) -> list[str]:
             sessions_ended=ended,
         )
         send_email(user, "two_step_enabled", {"context": context})
-    otp_login(request, device)
-    mark_fresh(request)
-    return codes
+    return device, codes
 
 
 @transaction.atomic

@@ -121,6 +121,7 @@ DESCRIPTIONS = {
     403: "Refused for this session or member.",
     404: "No such object, or one of another shop: they are not told apart.",
     409: "Not possible in the current state.",
+    413: "Too large: an upload over its limit.",
     429: "Throttled: wait for Retry-After seconds.",
 }
 

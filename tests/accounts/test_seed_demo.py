@@ -18,6 +18,7 @@ EVERYONE = [
     *[f"{role}@demo.example" for role in ASSIGNABLE_ROLES],
     "other@demo.example",
     "support@demo.example",
+    "support2@demo.example",
 ]
 MODULE_MODELS = [
     commerce.Product,

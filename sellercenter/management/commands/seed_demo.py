@@ -4,14 +4,18 @@ import secrets
 import string
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts import invitations
 from accounts.models import Invitation, Membership, Shop
@@ -32,6 +36,9 @@ from commerce.models import (
     Withdrawal,
 )
 from permissions.registry import ASSIGNABLE_ROLES, ROLES
+from recovery.models import RecoveryCase
+from recovery.services.cases import submit_request
+from recovery.services.documents import add_document
 from security.passwords.changes import set_new_password
 
 User = get_user_model()
@@ -63,6 +70,8 @@ SUPPORT_PERMISSIONS = {
         "view_message",
     ],
     "audit": ["view_securityevent"],
+    # Recovery cases: the queue, and every action on a case (each also needs the admin's authenticator).
+    "recovery": ["view_recoverycase", "review_recoverycase"],
 }
 
 
@@ -94,13 +103,18 @@ class Command(BaseCommand):
                 add_member(
                     shop=other, user=people["main_admin"], roles=["customer_service_agent"], via="demo data"
                 )
-            self.seed_support_group(people["support"])
+            self.seed_support_group(people["support"], people["support2"])
             seed_module_data(demo, size="full")
             seed_module_data(other, size="small")
             self.seed_invitation(demo)
             # Passwords last, so the rules see the shops' names as they will be.
             logins = self.seed_passwords(people, password)
+            recovery_case = seed_recovery_case()
         self.print_logins(logins, password)
+        self.stdout.write(
+            f"Recovery: case {recovery_case.reference} of {RECOVERY_OWNER} waits for review in /admin/. "
+            "Hardened recovery is on, so both support agents approve it; its e-mails are in var/mail/."
+        )
 
     def seed_people(self) -> dict:
         people = {}
@@ -112,6 +126,7 @@ class Command(BaseCommand):
             ],
             ("other", f"other@{DOMAIN}", "Oscar", "Other", False),
             ("support", f"support@{DOMAIN}", "Sam", "Support", True),
+            ("support2", f"support2@{DOMAIN}", "Tess", "Support", True),
         ]
         for key, email, first_name, last_name, is_staff in specs:
             user = User.objects.by_email(email).first()
@@ -148,19 +163,25 @@ class Command(BaseCommand):
             # The owner restricted invitations to other domains since: nothing to add.
             self.stderr.write(f"No demo invitation: {'; '.join(refusal.messages)}")
 
-    def seed_support_group(self, support) -> None:
+    def seed_support_group(self, *agents) -> None:
         group, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
         wanted = Q(pk__in=[])
         for app_label, codenames in SUPPORT_PERMISSIONS.items():
             wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
         group.permissions.add(*Permission.objects.filter(wanted))
-        support.groups.add(group)
+        for agent in agents:
+            agent.groups.add(group)
 
     def seed_passwords(self, people: dict, password: str | None) -> list[tuple[str, str, str]]:
         """(role, e-mail, password shown) per person; refuses a --password that breaks a rule."""
         logins, problems = [], []
         for key, user in people.items():
-            label = {"other": "Owner (other-shop)", "support": "Support staff"}.get(key) or ROLES[key].label
+            labels = {
+                "other": "Owner (other-shop)",
+                "support": "Support staff",
+                "support2": "Support staff (second)",
+            }
+            label = labels.get(key) or ROLES[key].label
             if password is not None:
                 if user.check_password(password):
                     logins.append((label, user.email, "(as given)"))
@@ -218,6 +239,86 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Note these passwords now: they are not stored anywhere in clear text.")
+
+
+# Recovery --------------------------------------------------------------------------------------
+
+RECOVERY_OWNER = f"hacked@{DOMAIN}"
+RECOVERY_CONTACT = f"harper.new@{DOMAIN}"
+
+
+def seed_recovery_case() -> RecoveryCase:
+    """A locked-out owner (Harbour Teas) whose case waits for review with two documents. Hardened
+    recovery is on, so approving it takes both support agents. Made once: a rerun returns it."""
+    owner = User.objects.filter(email__iexact=RECOVERY_OWNER).first()
+    if owner is None:
+        # The phisher changed the password: the owner has none that works until the case is approved.
+        owner = User.objects.create_user(RECOVERY_OWNER, password=None, first_name="Harper", last_name="Hale")
+        owner.hardened_recovery = True
+        owner.save(update_fields=["hardened_recovery"])
+        shop = create_shop(owner=owner, name="Harbour Teas", slug="harbour-teas")
+        # The owner's account for a year, then the phisher's, two days ago: still on hold.
+        now = timezone.now()
+        for bank, number, routing, created, status in (
+            ("First Demo Bank", "004512340001", "DEMOBANK01", now - timedelta(days=365), "replaced"),
+            ("Quick Transfer Bank", "778899001122", "QUICKBANK9", now - timedelta(days=2), "active"),
+        ):
+            payout = PayoutAccount(
+                shop=shop,
+                holder_name="Harbour Teas Ltd",
+                bank_name=bank,
+                routing_code=routing,
+                status=status,
+                created=created,
+                activated_at=created,
+                ended_at=now - timedelta(days=2) if status == "replaced" else None,
+                hold_until=created + timedelta(days=7),
+                hold_reasons=["change", "new_device"],
+            )
+            payout.set_number(number)
+            payout.save()
+        for month in (1, 2, 3):
+            Bill.objects.create(
+                shop=shop,
+                period=date(2026, month, 1),
+                amount=Decimal("1800.00"),
+                fees=Decimal("63.00"),
+                status="settled",
+            )
+    existing = owner.recovery_cases.order_by("-created").first()
+    if existing is not None:
+        return existing
+    context = RequestContext(ip="203.0.113.50", user_agent="Mozilla/5.0 (Macintosh) Safari/605.1.15")
+    case = submit_request(
+        account_email=RECOVERY_OWNER,
+        contact_email=RECOVERY_CONTACT,
+        description="Someone called as a courier, asked for the code from my app and then changed the payout "
+        "account. My password no longer works.",
+        wants_sign_in_address=True,
+        context=context,
+    )
+    for kind, name, lines in (
+        ("identity", "passport.png", ["PASSPORT (DEMO)", "HALE, Harper", "No. X1234567"]),
+        (
+            "ownership",
+            "harbour-teas-invoice.png",
+            ["INVOICE (DEMO)", "Harbour Teas Ltd", "Owner: Harper Hale"],
+        ),
+    ):
+        add_document(case, kind=kind, upload=SimpleUploadedFile(name, demo_document(lines)), context=context)
+    case.refresh_from_db()
+    return case
+
+
+def demo_document(lines: list[str]) -> bytes:
+    """A small PNG with a few lines of text, standing in for a scanned document."""
+    image = Image.new("RGB", (480, 300), (236, 240, 245))
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((24, 30 + 40 * n), line, fill=(20, 30, 60))
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 # Module data ----------------------------------------------------------------------------------

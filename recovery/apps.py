@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class RecoveryConfig(AppConfig):
+    """Recovery of a compromised account (SPEC §8): cases, documents, review, four eyes, unfreezing."""
+
+    name = "recovery"
+    verbose_name = "Account recovery"
+
+    def ready(self):
+        from accounts import panels
+        from recovery import receivers
+        from recovery.views import owner
+
+        receivers.connect()
+        panels.register(
+            "account_security",
+            template="recovery/panels/account_security.html",
+            context=owner.account_security_panel,
+            order=10,
+        )
