@@ -15,30 +15,9 @@ Two kinds of items:
   shop; on Account Security for each shop the person owns (at most MAX_SHOPS). An item that does not
   apply (a member who is not the owner, a shop without members) returns None and counts for nothing.
 
-Another app adds an item by registering it from its own AppConfig.ready(), for example team's
-pending invitations:
-
-    # team/apps.py
-    def ready(self):
-        from security import checkup
-        from team.checkup import pending_invitations
-
-        checkup.register(
-            checkup.Item("team.invitations", checkup.Scope.SHOP, pending_invitations, weight=1, order=70)
-        )
-
-    # team/checkup.py
-    def pending_invitations(ctx, membership):
-        if not membership.is_owner:
-            return None
-        waiting = selectors.pending_invitations(membership.shop).count()
-        return checkup.Finding(
-            done=waiting == 0,
-            title=f"{waiting} invitations wait in {membership.shop.name}" if waiting else "None waiting",
-            detail="Revoke the ones nobody should accept any more.",
-            action="Review invitations",
-            url=reverse("team:invitations", args=[membership.shop.slug]),
-        )
+Another app adds an item by registering it from its own AppConfig.ready(): team's pending
+invitations (team/checkup.py) and commerce's recently changed payout account (commerce/checkup.py)
+are registered so, with `checkup.register(checkup.Item(key, checkup.Scope.SHOP, check, weight, order))`.
 
 An item pays for its own queries; keep it to one, whatever the number of rows it counts.
 """

@@ -10,12 +10,13 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Invitation, Membership
+from commerce.models import PayoutAccount
 from permissions.registry import MODULES
 from security import checkup
 from security.models import PasswordVerdict, UserSession
 from tests.conftest import add_totp
-from tests.factories import MembershipFactory, ShopFactory
+from tests.factories import MembershipFactory, PayoutAccountFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,48 @@ def test_a_new_owner_of_a_second_shop_is_prompted_there_too(signed_in, owner):
     assert Membership.objects.filter(shop=second, user=owner).exists()
     page = signed_in(owner).get(f"/shop/{second.slug}/").content.decode()
     assert "You own Second Shop" in page
+
+
+# Items the team and money apps register: pending invitations, a payout account changed recently.
+
+
+def invitation(shop, email, *, expires_in):
+    now = timezone.now()
+    return Invitation.objects.create(
+        shop=shop, email=email, roles=["finance_specialist"], sent_at=now, expires=now + expires_in
+    )
+
+
+def test_pending_invitations_are_a_step_for_the_owner_only(signed_in, owner, shop):
+    member = MembershipFactory(shop=shop, roles=["main_admin"]).user
+    assert "team.invitations" not in steps(signed_in(owner).get(f"/shop/{shop.slug}/").content.decode())
+
+    invitation(shop, "new.hire@example.com", expires_in=timedelta(hours=72))
+    invitation(shop, "old.friend@example.com", expires_in=-timedelta(hours=1))
+    page = signed_in(owner).get(f"/shop/{shop.slug}/").content.decode()
+    assert "team.invitations" in steps(page)
+    assert "2 invitations to Demo Shop wait for an answer" in page
+    assert "1 of them ran out: resend it or revoke it." in page
+    assert f'href="/shop/{shop.slug}/users/invitations/">Review invitations' in page
+    assert "team.invitations" not in steps(signed_in(member).get(f"/shop/{shop.slug}/").content.decode())
+
+    Invitation.objects.filter(shop=shop).update(status="revoked")
+    assert "team.invitations" not in steps(signed_in(owner).get(f"/shop/{shop.slug}/").content.decode())
+
+
+def test_a_payout_account_changed_this_week_is_a_step_until_the_week_is_over(signed_in, owner, shop):
+    PayoutAccountFactory(shop=shop, status="replaced")
+    client = signed_in(owner)
+    assert "commerce.payout_account" not in steps(client.get(f"/shop/{shop.slug}/").content.decode())
+
+    changed = PayoutAccountFactory(shop=shop, created=timezone.now() - timedelta(days=2, hours=1))
+    page = client.get(f"/shop/{shop.slug}/").content.decode()
+    assert "commerce.payout_account" in steps(page)
+    assert "The payout account of Demo Shop changed 2\xa0days ago" in page
+    assert f"Payouts now go to {changed.summary}" in page
+    assert f'href="/shop/{shop.slug}/finance/payout-account/">Check the payout account' in page
+    # Account Security lists it too, for each shop the person owns.
+    assert "The payout account of Demo Shop changed" in client.get("/account/security/").content.decode()
+
+    PayoutAccount.objects.filter(pk=changed.pk).update(created=timezone.now() - timedelta(days=8))
+    assert "commerce.payout_account" not in steps(client.get(f"/shop/{shop.slug}/").content.decode())
