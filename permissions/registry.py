@@ -312,5 +312,5 @@ def what_grant_opens(grant: Grant) -> str:
     for area in AREAS:
         if area.view_grant == grant:
             return str(area.label)
-    labels = [action.label for action in ACTIONS.values() if action.grant == grant]
-    return str(labels[0]) if len(labels) == 1 else ", ".join(str(label) for label in labels) or grant.value
+    labels = [str(action.label) for action in ACTIONS.values() if action.grant == grant]
+    return labels[0] if len(labels) == 1 else ", ".join(labels) or grant.value

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from accounts.models import PREFERABLE_METHODS
 from audit.models import EventKind
@@ -53,7 +54,7 @@ class NewPasswordForm(forms.Form):
         data = super().clean()
         new, again = data.get("new_password"), data.get("new_password_again")
         if new is not None and again is not None and new != again:
-            self.add_error("new_password_again", "The two new passwords differ. Type the same one twice.")
+            self.add_error("new_password_again", _("The two new passwords differ. Type the same one twice."))
         return data
 
 
@@ -98,7 +99,9 @@ class EventFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
+            raise forms.ValidationError(
+                _("The start date must not be after the end date."), code="date_range"
+            )
         return data
 
 
@@ -106,6 +109,6 @@ class EmailChangeForm(forms.Form):
     new_email = forms.EmailField(
         max_length=254,
         label="New e-mail address",
-        error_messages={"invalid": "Enter a valid e-mail address, such as name@example.com."},
+        error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.com.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )

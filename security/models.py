@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class UserSession(models.Model):
@@ -85,7 +86,7 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name_plural = "password history"
+        verbose_name_plural = gettext_lazy("password history")
 
     def __str__(self):
         return f"{self.user} at {self.created:%Y-%m-%d}"

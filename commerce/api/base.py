@@ -155,11 +155,11 @@ class ObjectAction(ShopEndpoint):
                 data = self.valid(self.input_serializer) if self.input_serializer else {}
                 return self.output(self.perform(obj, data))
 
-            post.__doc__ = ACTIONS[cls.action].label + "."
+            post.__doc__ = str(ACTIONS[cls.action].label) + "."
             cls.post = extend_schema(
                 request=cls.input_serializer,
                 responses={200: cls.serializer_class},
-                summary=ACTIONS[cls.action].label,
+                summary=str(ACTIONS[cls.action].label),
             )(post)
 
     def perform(self, obj, data):
