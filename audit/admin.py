@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from audit.models import EventKind, SecurityEvent
+from django.utils.translation import gettext_lazy
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -27,7 +28,7 @@ class SecurityEventAdmin(admin.ModelAdmin):
     readonly_fields = ["created", "kind", "user_email", "user_id", "shop", "ip", "user_agent", "details"]
     fields = readonly_fields
 
-    @admin.display(description="kind", ordering="kind")
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
     def kind_label(self, event):
         return event.get_kind_display()
 

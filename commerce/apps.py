@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CommerceConfig(AppConfig):
     name = "commerce"
-    verbose_name = "Shop modules"
+    verbose_name = gettext_lazy("Shop modules")
 
     def ready(self):
         from commerce.signals import on_account_frozen

@@ -108,8 +108,8 @@ class KnownOrigin(models.Model):
     network (an IPv4 /24 or an IPv6 /48), with when it was first and last seen."""
 
     class Kind(models.TextChoices):
-        DEVICE = "device", "Browser"
-        NETWORK = "network", "Network"
+        DEVICE = "device", gettext_lazy("Browser")
+        NETWORK = "network", gettext_lazy("Network")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_origins")
     kind = models.CharField(max_length=8, choices=Kind.choices)

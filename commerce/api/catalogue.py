@@ -1,5 +1,6 @@
 """shops/<slug>/products: list, create, read, change, activate, delist."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 
@@ -78,7 +79,7 @@ class ProductDetail(ShopEndpoint):
 
 
 class ProductActivate(ObjectAction):
-    conflicts = {"product_already_active": "The product is already on sale."}
+    conflicts = {"product_already_active": _("The product is already on sale.")}
     action = "products.activate"
     find = staticmethod(selectors.product_for)
     serializer_class = ProductSerializer
@@ -88,7 +89,7 @@ class ProductActivate(ObjectAction):
 
 
 class ProductDelist(ObjectAction):
-    conflicts = {"product_already_delisted": "The product is already delisted."}
+    conflicts = {"product_already_delisted": _("The product is already delisted.")}
     action = "products.delist"
     find = staticmethod(selectors.product_for)
     serializer_class = ProductSerializer

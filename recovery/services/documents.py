@@ -77,7 +77,7 @@ def add_document(
                 round=case.documents_round,
             )
             if first_of_round:
-                notices.notify(case, "documents_received", kind=kind.label, name=document.name)
+                notices.notify(case, "documents_received", kind=str(kind.label), name=document.name)
     except BaseException:
         # Nothing half-written: a file whose row did not commit is deleted.
         for name in stored:
