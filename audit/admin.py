@@ -1,9 +1,9 @@
 """Support staff read the security log; nobody adds, changes or deletes a row."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from audit.models import EventKind, SecurityEvent
-from django.utils.translation import gettext_lazy
 
 
 class KindFilter(admin.SimpleListFilter):

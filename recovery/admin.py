@@ -11,10 +11,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy
 
 from recovery import admin_views, selectors
 from recovery.models import OPEN_STATUSES, WAITING_FOR_STAFF, RecoveryCase
-from django.utils.translation import gettext_lazy
 
 
 class QueueFilter(admin.SimpleListFilter):

@@ -1,8 +1,8 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from recovery.models import DocumentKind
 from recovery.services.cases import DESCRIPTION_MAX_LENGTH
-from django.utils.translation import gettext_lazy
 
 
 class RecoveryRequestForm(forms.Form):
@@ -14,14 +14,18 @@ class RecoveryRequestForm(forms.Form):
     contact_email = forms.EmailField(
         label=gettext_lazy("An e-mail address you control now"),
         max_length=254,
-        help_text=gettext_lazy("We send the upload link and every update here. Use an address nobody else can read."),
+        help_text=gettext_lazy(
+            "We send the upload link and every update here. Use an address nobody else can read."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     description = forms.CharField(
         label=gettext_lazy("What happened?"),
         max_length=DESCRIPTION_MAX_LENGTH,
-        help_text=gettext_lazy("When you lost access, what you noticed, and anything that changed (for example the payout ")
-        "account). Never write a password or a code here.",
+        help_text=gettext_lazy(
+            "When you lost access, what you noticed, and anything that changed (for example the payout "
+            "account). Never write a password or a code here."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     make_sign_in_address = forms.BooleanField(

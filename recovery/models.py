@@ -16,9 +16,9 @@ from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_fsm.signals import post_transition
-from django.utils.translation import gettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -106,13 +106,17 @@ class RecoveryCase(FSMModelMixin, models.Model):
         "contact e-mail",
         max_length=254,
         blank=True,
-        help_text=gettext_lazy("Where the person is reached now. Empty while a freeze opened the case and nobody has ")
-        "asked for recovery yet.",
+        help_text=gettext_lazy(
+            "Where the person is reached now. Empty while a freeze opened the case and nobody has "
+            "asked for recovery yet."
+        ),
     )
     wants_sign_in_address = models.BooleanField(
         "contact to become the sign-in address",
         default=False,
-        help_text=gettext_lazy("The person asked for the contact address to become the account's sign-in address."),
+        help_text=gettext_lazy(
+            "The person asked for the contact address to become the account's sign-in address."
+        ),
     )
     origin = models.CharField(max_length=20, choices=Origin.choices)
     status = FSMField(max_length=20, choices=CaseStatus.choices, default=S.AWAITING_DOCUMENTS, protected=True)
@@ -135,7 +139,9 @@ class RecoveryCase(FSMModelMixin, models.Model):
     sign_in_address_confirmed = models.BooleanField(
         "sign-in address change confirmed",
         default=False,
-        help_text=gettext_lazy("Every approving agent confirmed that the contact address becomes the sign-in address."),
+        help_text=gettext_lazy(
+            "Every approving agent confirmed that the contact address becomes the sign-in address."
+        ),
     )
     # What the approval task and the owner did afterwards.
     access_reset_at = models.DateTimeField(null=True, blank=True)
@@ -303,7 +309,9 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="documents")
     round = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
-    name = models.CharField(max_length=100, help_text=gettext_lazy("The file's name as sent, for display only."))
+    name = models.CharField(
+        max_length=100, help_text=gettext_lazy("The file's name as sent, for display only.")
+    )
     file = models.FileField(upload_to=document_path, storage=private_storage, max_length=200, blank=True)
     content_type = models.CharField(max_length=32)
     size = models.PositiveIntegerField(help_text=gettext_lazy("Bytes, as stored."))
@@ -356,7 +364,9 @@ class CaseStep(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor = models.CharField(max_length=60, help_text=gettext_lazy("Who acted, in words: an agent, the contact address…"))
+    actor = models.CharField(
+        max_length=60, help_text=gettext_lazy("Who acted, in words: an agent, the contact address…")
+    )
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
 

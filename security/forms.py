@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import PREFERABLE_METHODS
 from audit.models import EventKind
@@ -80,9 +81,9 @@ class EventFilterForm(forms.Form):
     optional. The kinds offered are `kinds`, those that appear in this log; a kind from a saved
     address that no longer appears is kept, and matches nothing."""
 
-    kind = forms.ChoiceField(choices=[("", "All events")], required=False, label="Event")
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    kind = forms.ChoiceField(choices=[("", "All events")], required=False, label=gettext_lazy("Event"))
+    date_from = forms.DateField(required=False, label=gettext_lazy("From"))
+    date_to = forms.DateField(required=False, label=gettext_lazy("To"))
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +109,7 @@ class EventFilterForm(forms.Form):
 class EmailChangeForm(forms.Form):
     new_email = forms.EmailField(
         max_length=254,
-        label="New e-mail address",
-        error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.com.")},
+        label=gettext_lazy("New e-mail address"),
+        error_messages={"invalid": gettext_lazy("Enter a valid e-mail address, such as name@example.com.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )

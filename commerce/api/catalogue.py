@@ -1,6 +1,5 @@
 """shops/<slug>/products: list, create, read, change, activate, delist."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 
@@ -79,7 +78,7 @@ class ProductDetail(ShopEndpoint):
 
 
 class ProductActivate(ObjectAction):
-    conflicts = {"product_already_active": _("The product is already on sale.")}
+    conflicts = {"product_already_active": "The product is already on sale."}
     action = "products.activate"
     find = staticmethod(selectors.product_for)
     serializer_class = ProductSerializer
@@ -89,7 +88,7 @@ class ProductActivate(ObjectAction):
 
 
 class ProductDelist(ObjectAction):
-    conflicts = {"product_already_delisted": _("The product is already delisted.")}
+    conflicts = {"product_already_delisted": "The product is already delisted."}
     action = "products.delist"
     find = staticmethod(selectors.product_for)
     serializer_class = ProductSerializer

@@ -1,7 +1,6 @@
 """shops/<slug>/customer-service/conversations (+ /<id>/messages, /<id>/close, /<id>/reopen)."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 
@@ -80,7 +79,7 @@ class ConversationDetail(ShopEndpoint):
 
 
 class MessageList(ShopList):
-    error_codes_by_method = {"POST": {409: {"conversation_closed": _("Reopen the conversation to reply.")}}}
+    error_codes_by_method = {"POST": {409: {"conversation_closed": "Reopen the conversation to reply."}}}
     serializer_class = MessageSerializer
     grants_by_method = {"GET": Grant.CUSTOMER_SERVICE_VIEW, "POST": ACTIONS["customer_service.reply"].grant}
 
@@ -98,7 +97,7 @@ class MessageList(ShopList):
 
 
 class ConversationClose(ObjectAction):
-    conflicts = {"conversation_closed": _("The conversation is already closed.")}
+    conflicts = {"conversation_closed": "The conversation is already closed."}
     action = "customer_service.close"
     find = staticmethod(selectors.conversation_for)
     serializer_class = ConversationSerializer
@@ -108,7 +107,7 @@ class ConversationClose(ObjectAction):
 
 
 class ConversationReopen(ObjectAction):
-    conflicts = {"conversation_open": _("The conversation is already open.")}
+    conflicts = {"conversation_open": "The conversation is already open."}
     action = "customer_service.close"
     find = staticmethod(selectors.conversation_for)
     serializer_class = ConversationSerializer

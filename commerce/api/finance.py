@@ -167,7 +167,7 @@ class BalanceView(ShopEndpoint):
 @method_decorator(sensitive_post_parameters("account_number", "code"), name="dispatch")
 class PayoutAccountView(ShopEndpoint):
     error_codes_by_method = {
-        "GET": {404: {"not_found": _("This shop has no payout account yet.")}},
+        "GET": {404: {"not_found": "This shop has no payout account yet."}},
         "PUT": {**MONEY_REFUSALS, 409: {"account_frozen": "The owner's account is frozen."}},
     }
     serializer_class = PayoutAccountSerializer

@@ -1,6 +1,5 @@
 """shops/<slug>/marketing/campaigns, affiliate/plans (+ creators), advertising/plans."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 
@@ -132,7 +131,7 @@ class CampaignList(ShopList):
 
 
 class CampaignDetail(ShopEndpoint):
-    error_codes_by_method = {"PATCH": {409: {"campaign_ended": _("An ended campaign cannot change.")}}}
+    error_codes_by_method = {"PATCH": {409: {"campaign_ended": "An ended campaign cannot change."}}}
     serializer_class = CampaignSerializer
     grants_by_method = {"GET": Grant.MARKETING_VIEW, "PATCH": ACTIONS["marketing.change"].grant}
 
@@ -155,7 +154,7 @@ class CampaignDetail(ShopEndpoint):
 
 
 class CampaignEnd(ObjectAction):
-    conflicts = {"campaign_ended": _("The campaign has already ended.")}
+    conflicts = {"campaign_ended": "The campaign has already ended."}
     action = "marketing.end"
     find = staticmethod(selectors.campaign_for)
     serializer_class = CampaignSerializer
@@ -187,7 +186,7 @@ class AffiliatePlanList(ShopList):
 
 
 class AffiliatePlanDetail(ShopEndpoint):
-    error_codes_by_method = {"PATCH": {409: {"plan_ended": _("An ended plan cannot change.")}}}
+    error_codes_by_method = {"PATCH": {409: {"plan_ended": "An ended plan cannot change."}}}
     serializer_class = AffiliatePlanSerializer
     grants_by_method = {"GET": Grant.AFFILIATE_VIEW, "PATCH": ACTIONS["affiliate.change"].grant}
 
@@ -205,7 +204,7 @@ class AffiliatePlanDetail(ShopEndpoint):
 
 
 class CreatorList(ShopList):
-    error_codes_by_method = {"POST": {409: {"plan_ended": _("The plan has ended.")}}}
+    error_codes_by_method = {"POST": {409: {"plan_ended": "The plan has ended."}}}
     serializer_class = CreatorSerializer
     grants_by_method = {"GET": Grant.AFFILIATE_VIEW, "POST": ACTIONS["affiliate.contact"].grant}
 
@@ -270,7 +269,7 @@ class AdPlanList(ShopList):
 
 
 class AdPlanDetail(ShopEndpoint):
-    error_codes_by_method = {"PATCH": {409: {"plan_ended": _("An ended plan cannot change.")}}}
+    error_codes_by_method = {"PATCH": {409: {"plan_ended": "An ended plan cannot change."}}}
     serializer_class = AdPlanSerializer
     grants_by_method = {"GET": Grant.ADVERTISING_VIEW, "PATCH": ACTIONS["advertising.change"].grant}
 

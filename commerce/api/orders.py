@@ -1,7 +1,6 @@
 """shops/<slug>/orders: list, detail, and /<id>/ship, /<id>/cancel, /<id>/refund."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 
@@ -111,7 +110,7 @@ class OrderDetail(ShopEndpoint):
 
 
 class OrderShip(ObjectAction):
-    conflicts = {"order_not_shippable": _("Only a pending order can be shipped.")}
+    conflicts = {"order_not_shippable": "Only a pending order can be shipped."}
     action = "orders.ship"
     find = staticmethod(selectors.order_for)
     serializer_class = OrderSerializer
@@ -122,7 +121,7 @@ class OrderShip(ObjectAction):
 
 
 class OrderCancel(ObjectAction):
-    conflicts = {"order_not_cancellable": _("Only an order that has not shipped can be cancelled.")}
+    conflicts = {"order_not_cancellable": "Only an order that has not shipped can be cancelled."}
     action = "orders.cancel"
     find = staticmethod(selectors.order_for)
     serializer_class = OrderSerializer
@@ -136,11 +135,9 @@ class OrderRefund(ShopEndpoint):
     error_codes_by_method = {
         "POST": {
             409: {
-                "order_not_refundable": _(
-                    "Only shipped or delivered orders with something left are refunded."
-                ),
-                "refund_exceeds_remaining": _("The amount is more than what remains refundable."),
-                "refund_key_reused": _("This idempotency key was used for a different refund."),
+                "order_not_refundable": "Only shipped or delivered orders with something left are refunded.",
+                "refund_exceeds_remaining": "The amount is more than what remains refundable.",
+                "refund_key_reused": "This idempotency key was used for a different refund.",
             }
         }
     }

@@ -1,7 +1,6 @@
 """Why a second-step action cannot go ahead: each error carries the API's code and status."""
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 
 class TwoStepError(Exception):
@@ -51,4 +50,4 @@ class RequiredByShop(TwoStepError):
     status = 409
 
 
-INVALID_CODE_MESSAGE = _("That code is not valid. Check it and try again.")
+INVALID_CODE_MESSAGE = gettext_lazy("That code is not valid. Check it and try again.")
