@@ -20,13 +20,13 @@ from recovery.models import OPEN_STATUSES, WAITING_FOR_STAFF, RecoveryCase
 class QueueFilter(admin.SimpleListFilter):
     """Open cases by default: the queue is what still needs someone."""
 
-    title = "queue"
+    title = gettext_lazy("queue")
     parameter_name = "queue"
     GROUPS = {
-        "open": ("Open", {"status__in": OPEN_STATUSES}),
-        "waiting": ("Waiting for support", {"status__in": WAITING_FOR_STAFF}),
-        "closed": ("Closed", {"closed_at__isnull": False}),
-        "all": ("All", {}),
+        "open": (gettext_lazy("Open"), {"status__in": OPEN_STATUSES}),
+        "waiting": (gettext_lazy("Waiting for support"), {"status__in": WAITING_FOR_STAFF}),
+        "closed": (gettext_lazy("Closed"), {"closed_at__isnull": False}),
+        "all": (gettext_lazy("All"), {}),
     }
 
     def lookups(self, request, model_admin):

@@ -39,7 +39,9 @@ class StatusForm(forms.Form):
         label=gettext_lazy("Case reference"),
         regex=r"^\s*[Rr][Cc]-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}\s*$",
         max_length=20,
-        error_messages={"invalid": "A case reference looks like RC-7K4M-Q2XD: check the e-mail we sent."},
+        error_messages={
+            "invalid": gettext_lazy("A case reference looks like RC-7K4M-Q2XD: check the e-mail we sent.")
+        },
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
     contact_email = forms.EmailField(label=gettext_lazy("The contact address you gave"), max_length=254)

@@ -101,9 +101,9 @@ class RecoveryCase(FSMModelMixin, models.Model):
         related_name="recovery_cases",
         help_text=gettext_lazy("The account, when one uses the address given; nobody is told either way."),
     )
-    account_email = models.EmailField("account e-mail", max_length=254)
+    account_email = models.EmailField(gettext_lazy("account e-mail"), max_length=254)
     contact_email = models.EmailField(
-        "contact e-mail",
+        gettext_lazy("contact e-mail"),
         max_length=254,
         blank=True,
         help_text=gettext_lazy(
@@ -112,7 +112,7 @@ class RecoveryCase(FSMModelMixin, models.Model):
         ),
     )
     wants_sign_in_address = models.BooleanField(
-        "contact to become the sign-in address",
+        gettext_lazy("contact to become the sign-in address"),
         default=False,
         help_text=gettext_lazy(
             "The person asked for the contact address to become the account's sign-in address."
@@ -128,7 +128,7 @@ class RecoveryCase(FSMModelMixin, models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Approval, by one agent or (four eyes) two different ones.
-    four_eyes = models.BooleanField("needs two approvals", default=False)
+    four_eyes = models.BooleanField(gettext_lazy("needs two approvals"), default=False)
     first_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -137,7 +137,7 @@ class RecoveryCase(FSMModelMixin, models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sign_in_address_confirmed = models.BooleanField(
-        "sign-in address change confirmed",
+        gettext_lazy("sign-in address change confirmed"),
         default=False,
         help_text=gettext_lazy(
             "Every approving agent confirmed that the contact address becomes the sign-in address."
@@ -152,7 +152,7 @@ class RecoveryCase(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["status_changed_at", "id"]
-        permissions = [("review_recoverycase", "Can review recovery cases")]
+        permissions = [("review_recoverycase", gettext_lazy("Can review recovery cases"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
