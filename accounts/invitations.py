@@ -110,18 +110,25 @@ def check_invitation(shop: Shop, *, email, roles) -> tuple[str, list[str]]:
 def _address_problem(shop: Shop, email: str) -> ValidationError | None:
     if shop.invite_domains and domain_of(email) not in shop.invite_domains:
         return ValidationError(
-            f"{shop.name} invites people of its own company only: use an address at "
-            f"{', '.join(shop.invite_domains)}. The owner can change these domains in the member settings.",
+            _(
+                "%(shop)s invites people of its own company only: use an address at %(domains)s. The owner "
+                "can change these domains in the member settings."
+            )
+            % {"shop": shop.name, "domains": ", ".join(shop.invite_domains)},
             code="domain_not_allowed",
         )
     if Membership.objects.filter(shop=shop, user__email__iexact=email).exists():
-        return ValidationError(f"{email} is already a member of {shop.name}.", code="already_member")
+        return ValidationError(
+            _("%(email)s is already a member of %(shop)s.") % {"email": email, "shop": shop.name},
+            code="already_member",
+        )
     pending = Invitation.objects.filter(
         shop=shop, email__iexact=email, status=InvitationStatus.PENDING
     ).first()
     if pending is not None and not pending.is_expired:
         return ValidationError(
-            f"{email} is already invited. Send the invitation again from the list of pending invitations.",
+            _("%(email)s is already invited. Send the invitation again from the list of pending invitations.")
+            % {"email": email},
             code="already_invited",
         )
     return None
@@ -184,7 +191,9 @@ def invite(acting: Membership, *, email, roles, context: RequestContext, throttl
             )
     except IntegrityError:
         # Another request invited the same address a moment ago.
-        raise _field_error("email", f"{email} is already invited.", "already_invited") from None
+        raise _field_error(
+            "email", _("%(email)s is already invited.") % {"email": email}, "already_invited"
+        ) from None
     record_event(
         acting.user,
         EventKind.INVITATION_SENT,

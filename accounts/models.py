@@ -84,7 +84,7 @@ class FreezeScope(models.TextChoices):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with one login, who may belong to several shops."""
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField(gettext_lazy("e-mail address"), max_length=254, unique=True)
     # canonical_email(email), kept by save(): the key of every lookup by address and of the lockout's
     # per-account count. Case folding can lengthen a string (ß → ss), hence the room.
     email_canonical = models.CharField(max_length=1000, unique=True, editable=False)
@@ -181,34 +181,34 @@ class User(AbstractBaseUser, PermissionsMixin):
 # The currencies a shop may sell and be paid out in (ISO 4217 codes). Their minor units (JPY 0, USD 2,
 # KWD 3) come from CLDR through babel (commerce/money.py); tests hold them to ISO 4217's table.
 SHOP_CURRENCIES = (
-    ("USD", "US dollar"),
-    ("EUR", "Euro"),
-    ("GBP", "British pound"),
-    ("JPY", "Japanese yen"),
-    ("KRW", "South Korean won"),
-    ("CNY", "Chinese yuan"),
-    ("HKD", "Hong Kong dollar"),
-    ("TWD", "New Taiwan dollar"),
-    ("SGD", "Singapore dollar"),
-    ("MYR", "Malaysian ringgit"),
-    ("THB", "Thai baht"),
-    ("IDR", "Indonesian rupiah"),
-    ("PHP", "Philippine peso"),
-    ("VND", "Vietnamese dong"),
-    ("INR", "Indian rupee"),
-    ("AUD", "Australian dollar"),
-    ("CAD", "Canadian dollar"),
-    ("BRL", "Brazilian real"),
-    ("MXN", "Mexican peso"),
-    ("CHF", "Swiss franc"),
-    ("SEK", "Swedish krona"),
-    ("PLN", "Polish zloty"),
-    ("AED", "UAE dirham"),
-    ("SAR", "Saudi riyal"),
-    ("KWD", "Kuwaiti dinar"),
-    ("BHD", "Bahraini dinar"),
-    ("OMR", "Omani rial"),
-    ("JOD", "Jordanian dinar"),
+    ("USD", gettext_lazy("US dollar")),
+    ("EUR", gettext_lazy("Euro")),
+    ("GBP", gettext_lazy("British pound")),
+    ("JPY", gettext_lazy("Japanese yen")),
+    ("KRW", gettext_lazy("South Korean won")),
+    ("CNY", gettext_lazy("Chinese yuan")),
+    ("HKD", gettext_lazy("Hong Kong dollar")),
+    ("TWD", gettext_lazy("New Taiwan dollar")),
+    ("SGD", gettext_lazy("Singapore dollar")),
+    ("MYR", gettext_lazy("Malaysian ringgit")),
+    ("THB", gettext_lazy("Thai baht")),
+    ("IDR", gettext_lazy("Indonesian rupiah")),
+    ("PHP", gettext_lazy("Philippine peso")),
+    ("VND", gettext_lazy("Vietnamese dong")),
+    ("INR", gettext_lazy("Indian rupee")),
+    ("AUD", gettext_lazy("Australian dollar")),
+    ("CAD", gettext_lazy("Canadian dollar")),
+    ("BRL", gettext_lazy("Brazilian real")),
+    ("MXN", gettext_lazy("Mexican peso")),
+    ("CHF", gettext_lazy("Swiss franc")),
+    ("SEK", gettext_lazy("Swedish krona")),
+    ("PLN", gettext_lazy("Polish zloty")),
+    ("AED", gettext_lazy("UAE dirham")),
+    ("SAR", gettext_lazy("Saudi riyal")),
+    ("KWD", gettext_lazy("Kuwaiti dinar")),
+    ("BHD", gettext_lazy("Bahraini dinar")),
+    ("OMR", gettext_lazy("Omani rial")),
+    ("JOD", gettext_lazy("Jordanian dinar")),
 )
 
 
@@ -317,7 +317,7 @@ class Invitation(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="invitations")
     # Lower case, as User.email is stored.
-    email = models.EmailField("e-mail address", max_length=254)
+    email = models.EmailField(gettext_lazy("e-mail address"), max_length=254)
     roles = models.JSONField(default=list)
     invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(
@@ -378,7 +378,7 @@ class SignupRequest(models.Model):
     the password of this very attempt.
     """
 
-    email = models.EmailField("e-mail address", max_length=254, db_index=True)
+    email = models.EmailField(gettext_lazy("e-mail address"), max_length=254, db_index=True)
     # A hash, exactly as User.password holds one.
     password = models.CharField(max_length=128)
     shop_name = models.CharField(max_length=120)

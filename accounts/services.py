@@ -336,7 +336,9 @@ def remind_to_enrol(
     if membership.pk == acting.pk:
         raise OwnMembership(_("Turn on your own two-step verification on Account Security."))
     if two_step_enabled(membership.user_id):
-        raise TwoStepAlreadyOn(f"{membership.user.email} already uses two-step verification.")
+        raise TwoStepAlreadyOn(
+            _("%(email)s already uses two-step verification.") % {"email": membership.user.email}
+        )
     spend_allowance(throttle)
     record_event(
         membership.user,

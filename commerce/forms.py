@@ -46,7 +46,7 @@ class CancelForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount = amount_field("Amount to refund")
+    amount = amount_field(gettext_lazy("Amount to refund"))
     reason = forms.ChoiceField(choices=RefundReason.choices)
     note = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # One key per form shown: submitting the same form twice refunds once.
@@ -83,7 +83,7 @@ class CreatorForm(forms.Form):
 
 class AdPlanForm(forms.Form):
     name = forms.CharField(max_length=120)
-    daily_budget = amount_field("Daily budget")
+    daily_budget = amount_field(gettext_lazy("Daily budget"))
 
 
 class ConversationForm(forms.Form):

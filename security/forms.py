@@ -81,7 +81,9 @@ class EventFilterForm(forms.Form):
     optional. The kinds offered are `kinds`, those that appear in this log; a kind from a saved
     address that no longer appears is kept, and matches nothing."""
 
-    kind = forms.ChoiceField(choices=[("", "All events")], required=False, label=gettext_lazy("Event"))
+    kind = forms.ChoiceField(
+        choices=[("", gettext_lazy("All events"))], required=False, label=gettext_lazy("Event")
+    )
     date_from = forms.DateField(required=False, label=gettext_lazy("From"))
     date_to = forms.DateField(required=False, label=gettext_lazy("To"))
 
@@ -94,7 +96,7 @@ class EventFilterForm(forms.Form):
         choices = sorted(
             ((kind.value, kind.label) for kind in EventKind if kind.value in offered), key=lambda c: c[1]
         )
-        self.fields["kind"].choices = [("", "All events"), *choices]
+        self.fields["kind"].choices = [("", _("All events")), *choices]
 
     def clean(self):
         data = super().clean()

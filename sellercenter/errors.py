@@ -113,7 +113,7 @@ def _missing_grant(request, refusal: MissingGrant) -> ErrorPage:
         steps = [
             _("Ask the shop owner, %(owner)s, to give you one of these roles in User Management.")
             % {"owner": owner_name},
-            "Once they have, reload this page: the change takes effect at once.",
+            _("Once they have, reload this page: the change takes effect at once."),
         ]
     else:
         steps = [
