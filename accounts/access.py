@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 
 from accounts.selectors import active_membership, two_step_enabled
@@ -21,8 +22,11 @@ class TwoStepEnrolmentRequired(PermissionDenied):
 
     def __init__(self, shop):
         super().__init__(
-            f"{shop.name} requires two-step verification for all members. "
-            "Turn it on in Account Security to continue."
+            _(
+                "%(shop)s requires two-step verification for all members. "
+                "Turn it on in Account Security to continue."
+            )
+            % {"shop": shop.name}
         )
         self.shop = shop
 
@@ -38,7 +42,7 @@ def membership_or_404(request, shop_slug: str):
         return cached
     membership = active_membership(request.user, shop_slug)
     if membership is None:
-        raise Http404("No such shop.")
+        raise Http404(_("No such shop."))
     # Only shops that require it pay for the device query.
     if membership.shop.require_two_step and not two_step_enabled(membership.user_id):
         raise TwoStepEnrolmentRequired(membership.shop)
@@ -50,7 +54,7 @@ class MissingGrant(PermissionDenied):
     """A member's roles lack the grant a page needs (403); the error page names the roles that have it."""
 
     def __init__(self, membership, grant: Grant):
-        super().__init__(f"Your roles in this shop do not include {grant.value}.")
+        super().__init__(_("Your roles in this shop do not include %(grant)s.") % {"grant": grant.value})
         self.membership = membership
         self.grant = grant
 
@@ -94,6 +98,7 @@ class ShopGrant(permissions.BasePermission):
         )
         if grant is not None and not membership.has(grant):
             raise exceptions.PermissionDenied(
-                f"Your roles in this shop do not include {grant.value}.", code="missing_grant"
+                _("Your roles in this shop do not include %(grant)s.") % {"grant": grant.value},
+                code="missing_grant",
             )
         return True

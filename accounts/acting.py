@@ -2,12 +2,14 @@
 their grants, the roles they give must be real assignable roles, and nobody gives a grant they lack."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.errors import GrantNotHeld, NotAllowed
 from accounts.models import Membership, Shop
 from permissions.registry import ASSIGNABLE_ROLES, OWNER, action_allowed, grants_for
 
-NOT_ALLOWED = "Your roles in this shop do not allow this."
+NOT_ALLOWED = gettext_lazy("Your roles in this shop do not allow this.")
 # A list of role names longer than this is not a mistake worth reading through.
 MAX_ROLES_GIVEN = 20
 
@@ -23,17 +25,23 @@ def validate_roles(roles) -> list[str]:
         raise ValidationError({"roles": [ValidationError(message, code=code)]})
 
     if not isinstance(roles, list | tuple) or not all(isinstance(name, str) for name in roles):
-        refuse("Give the roles as a list of role names.", "invalid")
+        refuse(_("Give the roles as a list of role names."), "invalid")
     if not roles:
-        refuse("Choose at least one role.", "required")
+        refuse(_("Choose at least one role."), "required")
     if len(roles) > MAX_ROLES_GIVEN:
-        refuse(f"Choose at most {len(ASSIGNABLE_ROLES)} roles.", "too_many")
+        refuse(_("Choose at most %(count)d roles.") % {"count": len(ASSIGNABLE_ROLES)}, "too_many")
     if OWNER in roles:
-        refuse("The owner role cannot be given: a shop has one owner, who holds every grant.", "owner_role")
+        refuse(
+            _("The owner role cannot be given: a shop has one owner, who holds every grant."), "owner_role"
+        )
     unknown = sorted({name for name in roles if name not in ASSIGNABLE_ROLES})
     if unknown:
         shown = ", ".join(name[:40] for name in unknown[:3])
-        refuse(f"Unknown role: {shown}. Choose among {', '.join(ASSIGNABLE_ROLES)}.", "unknown_role")
+        refuse(
+            _("Unknown role: %(role)s. Choose among %(roles)s.")
+            % {"role": shown, "roles": ", ".join(ASSIGNABLE_ROLES)},
+            "unknown_role",
+        )
     return [name for name in ASSIGNABLE_ROLES if name in roles]
 
 
@@ -49,6 +57,6 @@ def check_may_give(acting: Membership, roles) -> None:
     missing = grants_for(roles) - acting.grants
     if missing:
         raise GrantNotHeld(
-            "You cannot give grants you do not hold yourself: "
-            f"{', '.join(sorted(grant.value for grant in missing))}."
+            _("You cannot give grants you do not hold yourself: %(grants)s.")
+            % {"grants": ", ".join(sorted(grant.value for grant in missing))}
         )

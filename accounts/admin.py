@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.errors import OwnerProtected
 from accounts.models import Invitation, Membership, Shop, User
@@ -23,7 +25,7 @@ from permissions.registry import ROLES
 
 
 def _role_labels(membership: Membership) -> str:
-    return ", ".join(ROLES[name].label for name in membership.role_names) or "—"
+    return ", ".join(str(ROLES[name].label) for name in membership.role_names) or "—"
 
 
 class ReadOnlyAdminMixin:
@@ -43,10 +45,10 @@ class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = True
-    verbose_name = "member"
-    verbose_name_plural = "members"
+    verbose_name = gettext_lazy("member")
+    verbose_name_plural = gettext_lazy("members")
 
-    @admin.display(description="roles")
+    @admin.display(description=gettext_lazy("roles"))
     def role_labels(self, membership):
         return _role_labels(membership)
 
@@ -56,8 +58,8 @@ class UserMembershipInline(MembershipInline):
 
     fields = ["shop", "role_labels", "status", "created"]
     readonly_fields = fields
-    verbose_name = "shop"
-    verbose_name_plural = "shops"
+    verbose_name = gettext_lazy("shop")
+    verbose_name_plural = gettext_lazy("shops")
 
 
 class StaffAccountCreationForm(forms.ModelForm):
@@ -71,7 +73,7 @@ class StaffAccountCreationForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.by_email(email).exists():
-            raise ValidationError("An account with this e-mail address already exists.", code="unique")
+            raise ValidationError(_("An account with this e-mail address already exists."), code="unique")
         return email
 
     def save(self, commit=True):
@@ -93,14 +95,20 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [UserMembershipInline]
     fieldsets = (
         (None, {"fields": ("email",)}),
-        ("Personal details", {"fields": ("first_name", "last_name", "date_of_birth")}),
-        ("Security", {"fields": ("preferred_two_step_method", "frozen_at", "frozen_reason", "freeze_scope")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Personal details"), {"fields": ("first_name", "last_name", "date_of_birth")}),
+        (
+            gettext_lazy("Security"),
+            {"fields": ("preferred_two_step_method", "frozen_at", "frozen_reason", "freeze_scope")},
+        ),
+        (
+            gettext_lazy("Access"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name")}),)
 
-    @admin.display(boolean=True, description="frozen", ordering="frozen_at")
+    @admin.display(boolean=True, description=gettext_lazy("frozen"), ordering="frozen_at")
     def frozen(self, user):
         return user.is_frozen
 
@@ -138,7 +146,7 @@ class UserAdmin(DjangoUserAdmin):
         return [refused, *(url for url in super().get_urls() if not str(url.pattern).endswith("password/"))]
 
     def password_change_refused(self, request, id):
-        raise PermissionDenied("Passwords are set by their owner, or through a recovery case.")
+        raise PermissionDenied(_("Passwords are set by their owner, or through a recovery case."))
 
 
 @admin.register(Shop)
@@ -151,7 +159,7 @@ class ShopAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("owner").annotate(_members=Count("memberships"))
 
-    @admin.display(description="members", ordering="_members")
+    @admin.display(description=gettext_lazy("members"), ordering="_members")
     def member_count(self, shop):
         return shop._members
 
@@ -160,7 +168,9 @@ class EmergencySuspensionForm(forms.Form):
     reason = forms.CharField(
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to the shop's owner and the member, and kept in the shop's security log.",
+        help_text=gettext_lazy(
+            "Shown to the shop's owner and the member, and kept in the shop's security log."
+        ),
     )
 
 
@@ -177,7 +187,9 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_suspend_permission(self, request):
         return request.user.has_perm("accounts.suspend_membership")
 
-    @admin.action(description="Suspend in an emergency (asks for a reason)", permissions=["suspend"])
+    @admin.action(
+        description=gettext_lazy("Suspend in an emergency (asks for a reason)"), permissions=["suspend"]
+    )
     def suspend_in_emergency(self, request, queryset):
         """The one change staff make to memberships (SPEC §5): a suspension with a reason, logged as
         staff's and e-mailed to the owner and the member. The owner reactivates from the product."""
@@ -195,7 +207,8 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             if suspended:
                 self.message_user(
                     request,
-                    f"Suspended {suspended} membership(s); their owners were e-mailed.",
+                    _("Suspended %(count)d membership(s); their owners were e-mailed.")
+                    % {"count": suspended},
                     messages.SUCCESS,
                 )
             for line in refused:
@@ -206,7 +219,7 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "admin/accounts/membership/suspend_in_emergency.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Suspend in an emergency",
+                "title": _("Suspend in an emergency"),
                 "opts": self.model._meta,
                 "memberships": queryset.select_related("user", "shop"),
                 "form": form,
@@ -214,11 +227,11 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         )
 
-    @admin.display(description="roles")
+    @admin.display(description=gettext_lazy("roles"))
     def role_labels(self, membership):
         return _role_labels(membership)
 
-    @admin.display(boolean=True, description="owner")
+    @admin.display(boolean=True, description=gettext_lazy("owner"))
     def is_owner_display(self, membership):
         return membership.is_owner
 
@@ -244,6 +257,6 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="roles")
+    @admin.display(description=gettext_lazy("roles"))
     def role_labels(self, invitation):
-        return ", ".join(ROLES[name].label for name in invitation.roles if name in ROLES) or "—"
+        return ", ".join(str(ROLES[name].label) for name in invitation.roles if name in ROLES) or "—"

@@ -3,6 +3,8 @@ its HTTP `status` (SPEC §10): 403 for what the caller may not do, 409 for a sta
 429 for a rate limit. Bad input is a django ValidationError with one entry per field instead."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class TeamRefusal(Exception):
@@ -87,7 +89,9 @@ class RateLimited(TeamRefusal):
 
     def __init__(self, wait: int, message: str | None = None):
         super().__init__(
-            message or f"Too many e-mails of this kind were sent lately. Try again in {describe_wait(wait)}."
+            message
+            or _("Too many e-mails of this kind were sent lately. Try again in %(wait)s.")
+            % {"wait": describe_wait(wait)}
         )
         self.wait = wait
 
@@ -95,6 +99,6 @@ class RateLimited(TeamRefusal):
 def describe_wait(seconds: int) -> str:
     """ "45 seconds", "1 minute", "17 minutes": how long to wait, in words."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = -(-seconds // 60)
-    return f"{minutes} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}

@@ -1,6 +1,7 @@
 """The forms of Account Information: the person's details and the anti-phishing phrase."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.time_zones import time_zone_choices
 from accounts.validators import PHRASE_MAX_LENGTH, clean_anti_phishing_phrase, validate_date_of_birth
@@ -17,7 +18,7 @@ class ProfileForm(forms.Form):
     )
     date_of_birth = forms.DateField(
         required=False,
-        label="Date of birth",
+        label=gettext_lazy("Date of birth"),
         validators=[validate_date_of_birth],
         widget=forms.DateInput(
             format="%Y-%m-%d", attrs={"type": "date", "autocomplete": "bday", "aria-describedby": "dob-why"}
@@ -25,7 +26,7 @@ class ProfileForm(forms.Form):
     )
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         widget=forms.Select(attrs={"aria-describedby": "time-zone-help"}),
     )
 
@@ -34,8 +35,10 @@ class AntiPhishingPhraseForm(forms.Form):
     # The length is checked once spaces are folded (clean_anti_phishing_phrase), in one message.
     phrase = forms.CharField(
         required=False,
-        label="Anti-phishing phrase",
-        help_text="Words only you know, shown in every e-mail we send. Leave empty to remove it.",
+        label=gettext_lazy("Anti-phishing phrase"),
+        help_text=gettext_lazy(
+            "Words only you know, shown in every e-mail we send. Leave empty to remove it."
+        ),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.acting import check_acting, check_may_give, validate_roles
 from accounts.errors import AlreadyMember, InvitationClosed, WrongAccount
@@ -48,15 +49,15 @@ def domain_of(email: str) -> str:
 def clean_email(value) -> str:
     """A lower-case e-mail address; ValidationError on "email" otherwise."""
     if not isinstance(value, str) or not value.strip():
-        raise _field_error("email", "Enter the person's e-mail address.", "required")
+        raise _field_error("email", _("Enter the person's e-mail address."), "required")
     email = value.strip().lower()
     if len(email) > 254:
-        raise _field_error("email", "An e-mail address has at most 254 characters.", "max_length")
+        raise _field_error("email", _("An e-mail address has at most 254 characters."), "max_length")
     try:
         validate_email(email)
     except ValidationError:
         raise _field_error(
-            "email", "Enter a valid e-mail address, such as name@example.com.", "invalid"
+            "email", _("Enter a valid e-mail address, such as name@example.com."), "invalid"
         ) from None
     return email
 
@@ -67,15 +68,19 @@ def clean_invite_domains(value) -> list[str]:
     if isinstance(value, str):
         value = re.split(r"[\s,;]+", value)
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise _field_error("invite_domains", "Give the domains as a list of names.", "invalid")
+        raise _field_error("invite_domains", _("Give the domains as a list of names."), "invalid")
     domains = {item.strip().lstrip("@").rstrip(".").lower() for item in value if item.strip()}
     if len(domains) > MAX_INVITE_DOMAINS:
-        raise _field_error("invite_domains", f"Give at most {MAX_INVITE_DOMAINS} domains.", "too_many")
+        raise _field_error(
+            "invite_domains", _("Give at most %(count)d domains.") % {"count": MAX_INVITE_DOMAINS}, "too_many"
+        )
     bad = sorted(domain for domain in domains if not _DOMAIN.match(domain))
     if bad:
         shown = ", ".join(domain[:60] for domain in bad[:3])
         raise _field_error(
-            "invite_domains", f"Not a domain name: {shown}. Write names like example.com.", "invalid"
+            "invite_domains",
+            _("Not a domain name: %(names)s. Write names like example.com.") % {"names": shown},
+            "invalid",
         )
     return sorted(domains)
 
@@ -105,18 +110,25 @@ def check_invitation(shop: Shop, *, email, roles) -> tuple[str, list[str]]:
 def _address_problem(shop: Shop, email: str) -> ValidationError | None:
     if shop.invite_domains and domain_of(email) not in shop.invite_domains:
         return ValidationError(
-            f"{shop.name} invites people of its own company only: use an address at "
-            f"{', '.join(shop.invite_domains)}. The owner can change these domains in the member settings.",
+            _(
+                "%(shop)s invites people of its own company only: use an address at %(domains)s. The owner "
+                "can change these domains in the member settings."
+            )
+            % {"shop": shop.name, "domains": ", ".join(shop.invite_domains)},
             code="domain_not_allowed",
         )
     if Membership.objects.filter(shop=shop, user__email__iexact=email).exists():
-        return ValidationError(f"{email} is already a member of {shop.name}.", code="already_member")
+        return ValidationError(
+            _("%(email)s is already a member of %(shop)s.") % {"email": email, "shop": shop.name},
+            code="already_member",
+        )
     pending = Invitation.objects.filter(
         shop=shop, email__iexact=email, status=InvitationStatus.PENDING
     ).first()
     if pending is not None and not pending.is_expired:
         return ValidationError(
-            f"{email} is already invited. Send the invitation again from the list of pending invitations.",
+            _("%(email)s is already invited. Send the invitation again from the list of pending invitations.")
+            % {"email": email},
             code="already_invited",
         )
     return None
@@ -179,7 +191,9 @@ def invite(acting: Membership, *, email, roles, context: RequestContext, throttl
             )
     except IntegrityError:
         # Another request invited the same address a moment ago.
-        raise _field_error("email", f"{email} is already invited.", "already_invited") from None
+        raise _field_error(
+            "email", _("%(email)s is already invited.") % {"email": email}, "already_invited"
+        ) from None
     record_event(
         acting.user,
         EventKind.INVITATION_SENT,
@@ -200,7 +214,9 @@ def _locked_pending(invitation: Invitation) -> Invitation:
         .get(pk=invitation.pk)
     )
     if not locked.is_pending:
-        raise InvitationClosed(f"This invitation was already {locked.get_status_display().lower()}.")
+        raise InvitationClosed(
+            _("This invitation was already %(status)s.") % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -270,10 +286,10 @@ def claim(link) -> Invitation:
     link = links.spend(link)
     found = invitation_for_link(link)
     if found is None:
-        raise InvitationClosed("This invitation no longer exists. Ask the shop owner for a new one.")
+        raise InvitationClosed(_("This invitation no longer exists. Ask the shop owner for a new one."))
     invitation = _locked_pending(found)
     if invitation.is_expired:
-        raise InvitationClosed("This invitation has expired. Ask the shop owner to send it again.")
+        raise InvitationClosed(_("This invitation has expired. Ask the shop owner to send it again."))
     return invitation
 
 
@@ -282,7 +298,7 @@ def join(invitation: Invitation, user, *, context: RequestContext) -> Membership
     same transaction. Raises AlreadyMember."""
     shop = invitation.shop
     if Membership.objects.filter(shop=shop, user=user).exists():
-        raise AlreadyMember(f"You are already a member of {shop.name}.")
+        raise AlreadyMember(_("You are already a member of %(shop)s.") % {"shop": shop.name})
     membership = Membership.objects.create(shop=shop, user=user, roles=invitation.roles)
     invitation.accepted_by = user
     _close(invitation, InvitationStatus.ACCEPTED)
@@ -307,8 +323,11 @@ def accept(link, user, *, context: RequestContext) -> Membership:
     invitation = claim(link)
     if user.email.lower() != invitation.email.lower():
         raise WrongAccount(
-            f"This invitation was sent to {invitation.email}, and you are signed in as {user.email}. "
-            "Sign out and open the link again, or ask the owner to invite this account's address."
+            _(
+                "This invitation was sent to %(invited)s, and you are signed in as %(email)s. "
+                "Sign out and open the link again, or ask the owner to invite this account's address."
+            )
+            % {"invited": invitation.email, "email": user.email}
         )
     return join(invitation, user, context=context)
 

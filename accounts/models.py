@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.addresses import canonical_email
 from permissions.registry import ASSIGNABLE_ROLES, Grant, grants_for
 
-EMAIL_TAKEN = "An account with this e-mail address already exists."
+EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
 
 
 class UserQuerySet(models.QuerySet):
@@ -40,7 +42,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
     def create_user(self, email, password=None, **fields):
         if not email:
-            raise ValueError("An e-mail address is required.")
+            raise ValueError(_("An e-mail address is required."))
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -55,9 +57,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 class SecondStepMethod(models.TextChoices):
     """The ways to pass a second step; the API uses these values (SPEC §10)."""
 
-    TOTP = "totp", "Authenticator app"
-    EMAIL = "email", "E-mail code"
-    RECOVERY_CODE = "recovery_code", "Recovery code"
+    TOTP = "totp", gettext_lazy("Authenticator app")
+    EMAIL = "email", gettext_lazy("E-mail code")
+    RECOVERY_CODE = "recovery_code", gettext_lazy("Recovery code")
 
 
 # What a person may pick as their usual second step: recovery codes are for emergencies only.
@@ -75,14 +77,14 @@ class FreezeScope(models.TextChoices):
     sessions, but a device that completed full sign-ins well before the request may still sign in.
     """
 
-    FULL = "full", "Every device blocked"
-    UNPROVEN = "unproven", "Money held; established devices may sign in"
+    FULL = "full", gettext_lazy("Every device blocked")
+    UNPROVEN = "unproven", gettext_lazy("Money held; established devices may sign in")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with one login, who may belong to several shops."""
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField(gettext_lazy("e-mail address"), max_length=254, unique=True)
     # canonical_email(email), kept by save(): the key of every lookup by address and of the lockout's
     # per-account count. Case folding can lengthen a string (ß → ss), hence the room.
     email_canonical = models.CharField(max_length=1000, unique=True, editable=False)
@@ -90,7 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(max_length=150, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="Support staff: may sign in to the admin site.")
+    is_staff = models.BooleanField(
+        default=False, help_text=gettext_lazy("Support staff: may sign in to the admin site.")
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     preferred_two_step_method = models.CharField(
         max_length=16, choices=PREFERABLE_METHODS, default=SecondStepMethod.TOTP
@@ -98,17 +102,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     anti_phishing_phrase = models.CharField(
         max_length=64,
         blank=True,
-        help_text="Shown in every e-mail we send, so the user can tell ours from a phishing copy.",
+        help_text=gettext_lazy(
+            "Shown in every e-mail we send, so the user can tell ours from a phishing copy."
+        ),
     )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
-        help_text="IANA name of the zone pages show times in, such as Europe/Berlin.",
+        help_text=gettext_lazy("IANA name of the zone pages show times in, such as Europe/Berlin."),
     )
     frozen_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set while the account is frozen for recovery: sign-ins and payouts are refused.",
+        help_text=gettext_lazy(
+            "Set while the account is frozen for recovery: sign-ins and payouts are refused."
+        ),
     )
     frozen_reason = models.CharField(max_length=200, blank=True)
     freeze_scope = models.CharField(max_length=16, choices=FreezeScope.choices, blank=True)
@@ -173,34 +181,34 @@ class User(AbstractBaseUser, PermissionsMixin):
 # The currencies a shop may sell and be paid out in (ISO 4217 codes). Their minor units (JPY 0, USD 2,
 # KWD 3) come from CLDR through babel (commerce/money.py); tests hold them to ISO 4217's table.
 SHOP_CURRENCIES = (
-    ("USD", "US dollar"),
-    ("EUR", "Euro"),
-    ("GBP", "British pound"),
-    ("JPY", "Japanese yen"),
-    ("KRW", "South Korean won"),
-    ("CNY", "Chinese yuan"),
-    ("HKD", "Hong Kong dollar"),
-    ("TWD", "New Taiwan dollar"),
-    ("SGD", "Singapore dollar"),
-    ("MYR", "Malaysian ringgit"),
-    ("THB", "Thai baht"),
-    ("IDR", "Indonesian rupiah"),
-    ("PHP", "Philippine peso"),
-    ("VND", "Vietnamese dong"),
-    ("INR", "Indian rupee"),
-    ("AUD", "Australian dollar"),
-    ("CAD", "Canadian dollar"),
-    ("BRL", "Brazilian real"),
-    ("MXN", "Mexican peso"),
-    ("CHF", "Swiss franc"),
-    ("SEK", "Swedish krona"),
-    ("PLN", "Polish zloty"),
-    ("AED", "UAE dirham"),
-    ("SAR", "Saudi riyal"),
-    ("KWD", "Kuwaiti dinar"),
-    ("BHD", "Bahraini dinar"),
-    ("OMR", "Omani rial"),
-    ("JOD", "Jordanian dinar"),
+    ("USD", gettext_lazy("US dollar")),
+    ("EUR", gettext_lazy("Euro")),
+    ("GBP", gettext_lazy("British pound")),
+    ("JPY", gettext_lazy("Japanese yen")),
+    ("KRW", gettext_lazy("South Korean won")),
+    ("CNY", gettext_lazy("Chinese yuan")),
+    ("HKD", gettext_lazy("Hong Kong dollar")),
+    ("TWD", gettext_lazy("New Taiwan dollar")),
+    ("SGD", gettext_lazy("Singapore dollar")),
+    ("MYR", gettext_lazy("Malaysian ringgit")),
+    ("THB", gettext_lazy("Thai baht")),
+    ("IDR", gettext_lazy("Indonesian rupiah")),
+    ("PHP", gettext_lazy("Philippine peso")),
+    ("VND", gettext_lazy("Vietnamese dong")),
+    ("INR", gettext_lazy("Indian rupee")),
+    ("AUD", gettext_lazy("Australian dollar")),
+    ("CAD", gettext_lazy("Canadian dollar")),
+    ("BRL", gettext_lazy("Brazilian real")),
+    ("MXN", gettext_lazy("Mexican peso")),
+    ("CHF", gettext_lazy("Swiss franc")),
+    ("SEK", gettext_lazy("Swedish krona")),
+    ("PLN", gettext_lazy("Polish zloty")),
+    ("AED", gettext_lazy("UAE dirham")),
+    ("SAR", gettext_lazy("Saudi riyal")),
+    ("KWD", gettext_lazy("Kuwaiti dinar")),
+    ("BHD", gettext_lazy("Bahraini dinar")),
+    ("OMR", gettext_lazy("Omani rial")),
+    ("JOD", gettext_lazy("Jordanian dinar")),
 )
 
 
@@ -212,7 +220,7 @@ class Shop(models.Model):
     # Exactly one owner per shop, and it cannot be deleted out from under the shop.
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="owned_shops")
     require_two_step = models.BooleanField(
-        default=False, help_text="Members without two-step verification must enrol first."
+        default=False, help_text=gettext_lazy("Members without two-step verification must enrol first.")
     )
     # The company's e-mail domains, lower case ("example.com"); invitations go to these only. Empty: any.
     invite_domains = models.JSONField(default=list, blank=True)
@@ -235,8 +243,8 @@ class Shop(models.Model):
 
 
 class MembershipStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
+    ACTIVE = "active", gettext_lazy("Active")
+    SUSPENDED = "suspended", gettext_lazy("Suspended")
 
 
 class Membership(models.Model):
@@ -260,7 +268,9 @@ class Membership(models.Model):
             ),
         ]
         ordering = ["shop__name", "user__email"]
-        permissions = [("suspend_membership", "Can suspend a member in an emergency, with a reason")]
+        permissions = [
+            ("suspend_membership", gettext_lazy("Can suspend a member in an emergency, with a reason"))
+        ]
 
     def __str__(self):
         return f"{self.user} in {self.shop}"
@@ -291,11 +301,11 @@ class Membership(models.Model):
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    REVOKED = "revoked", "Revoked"
+    PENDING = "pending", gettext_lazy("Pending")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    REVOKED = "revoked", gettext_lazy("Revoked")
     # A pending invitation that ran out and was replaced by a new one to the same address.
-    EXPIRED = "expired", "Expired"
+    EXPIRED = "expired", gettext_lazy("Expired")
 
 
 class Invitation(models.Model):
@@ -307,7 +317,7 @@ class Invitation(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="invitations")
     # Lower case, as User.email is stored.
-    email = models.EmailField("e-mail address", max_length=254)
+    email = models.EmailField(gettext_lazy("e-mail address"), max_length=254)
     roles = models.JSONField(default=list)
     invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(
@@ -368,7 +378,7 @@ class SignupRequest(models.Model):
     the password of this very attempt.
     """
 
-    email = models.EmailField("e-mail address", max_length=254, db_index=True)
+    email = models.EmailField(gettext_lazy("e-mail address"), max_length=254, db_index=True)
     # A hash, exactly as User.password holds one.
     password = models.CharField(max_length=128)
     shop_name = models.CharField(max_length=120)

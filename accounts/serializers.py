@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.validators import clean_anti_phishing_phrase, validate_date_of_birth, validate_time_zone
@@ -47,9 +48,9 @@ class ProfileSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {
                         name: [
-                            "Change the e-mail address with POST /api/v1/account/email."
+                            _("Change the e-mail address with POST /api/v1/account/email.")
                             if name == "email"
-                            else "This field cannot be changed here."
+                            else _("This field cannot be changed here.")
                         ]
                         for name in unknown
                     }

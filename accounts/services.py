@@ -12,6 +12,8 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.acting import check_acting, check_may_give, validate_roles
 from accounts.errors import (
@@ -28,9 +30,13 @@ from audit.events import EventKind, RequestContext, record_event
 from notifications.email import send_email
 from permissions.registry import ROLES
 
-OWNER_NOT_REMOVABLE = "The shop owner cannot be removed from their shop."
-OWNER_PROTECTED = "The shop owner's roles and status cannot be changed: the owner holds every grant."
-OWN_MEMBERSHIP = "You cannot change your own roles or status, nor remove yourself: ask the shop owner."
+OWNER_NOT_REMOVABLE = gettext_lazy("The shop owner cannot be removed from their shop.")
+OWNER_PROTECTED = gettext_lazy(
+    "The shop owner's roles and status cannot be changed: the owner holds every grant."
+)
+OWN_MEMBERSHIP = gettext_lazy(
+    "You cannot change your own roles or status, nor remove yourself: ask the shop owner."
+)
 
 
 def actor_label(by) -> str:
@@ -40,7 +46,7 @@ def actor_label(by) -> str:
 
 def role_labels(roles) -> list[str]:
     """The roles' names as people read them ("Finance specialist")."""
-    return [ROLES[name].label for name in roles if name in ROLES]
+    return [str(ROLES[name].label) for name in roles if name in ROLES]
 
 
 def spend_allowance(throttle) -> None:
@@ -134,7 +140,7 @@ def create_account(
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
-            {"email": [ValidationError("An account with this e-mail address exists.", code="exists")]}
+            {"email": [ValidationError(_("An account with this e-mail address exists."), code="exists")]}
         )
     user = User(email=email, first_name=first_name, last_name=last_name)
     if password_hash:
@@ -203,7 +209,7 @@ def change_member(
     if status is not None:
         if status not in MembershipStatus.values:
             raise ValidationError(
-                {"status": [ValidationError("Status must be active or suspended.", code="invalid")]}
+                {"status": [ValidationError(_("Status must be active or suspended."), code="invalid")]}
             )
         membership.status = status
     changed = [
@@ -251,11 +257,11 @@ def suspend_by_staff(membership: Membership, *, by, reason: str, context: Reques
     reason = " ".join((reason or "").split())[:200]
     if not reason:
         raise ValidationError(
-            {"reason": [ValidationError("Give the reason for the suspension.", code="required")]}
+            {"reason": [ValidationError(_("Give the reason for the suspension."), code="required")]}
         )
     if membership.is_owner:
         raise OwnerProtected(
-            "The owner's membership cannot be suspended: freeze the owner's account instead."
+            _("The owner's membership cannot be suspended: freeze the owner's account instead.")
         )
     if membership.status == MembershipStatus.SUSPENDED:
         return False
@@ -306,7 +312,10 @@ def leave_shop(membership: Membership, *, context: RequestContext | None = None)
     """A member leaves a shop of their own accord; the owner cannot (OwnerCannotLeave)."""
     if membership.is_owner:
         raise OwnerCannotLeave(
-            "You own this shop, so you cannot leave it. Its owner stays its owner for as long as it exists."
+            _(
+                "You own this shop, so you cannot leave it. Its owner stays its owner for as long as it "
+                "exists."
+            )
         )
     record_event(
         membership.user, EventKind.MEMBER_LEFT, shop=membership.shop, context=context, roles=membership.roles
@@ -325,9 +334,11 @@ def remind_to_enrol(
     """
     check_acting(acting, membership.shop, "users.remind")
     if membership.pk == acting.pk:
-        raise OwnMembership("Turn on your own two-step verification on Account Security.")
+        raise OwnMembership(_("Turn on your own two-step verification on Account Security."))
     if two_step_enabled(membership.user_id):
-        raise TwoStepAlreadyOn(f"{membership.user.email} already uses two-step verification.")
+        raise TwoStepAlreadyOn(
+            _("%(email)s already uses two-step verification.") % {"email": membership.user.email}
+        )
     spend_allowance(throttle)
     record_event(
         membership.user,

@@ -12,6 +12,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.errors import InvitationClosed, SignInRequired
 from accounts.models import Shop, SignupRequest, User
@@ -24,7 +26,7 @@ SIGNUP_PURPOSE = "signup"
 # The team app's confirmation page (a URL name: notifications.links reverses it).
 CONFIRM_LANDING = "team:signup-confirm"
 CONFIRMATION_LIFETIME = timedelta(hours=24)
-WRONG_PASSWORD = "That is not the password you chose when you signed up. Type it again."
+WRONG_PASSWORD = gettext_lazy("That is not the password you chose when you signed up. Type it again.")
 
 
 class SignupGone(InvitationClosed):
@@ -82,11 +84,13 @@ def confirm_signup(link, *, password: str, context: RequestContext) -> Shop:
     link = links.spend(link)
     signup = signup_for_link(link)
     if signup is None:
-        raise SignupGone("This sign-up was confirmed already. Sign in with its e-mail address and password.")
+        raise SignupGone(
+            _("This sign-up was confirmed already. Sign in with its e-mail address and password.")
+        )
     if not check_password(password or "", signup.password):
         raise ValidationError({"password": [ValidationError(WRONG_PASSWORD, code="wrong_password")]})
     if User.objects.filter(email__iexact=signup.email).exists():
-        raise SignInRequired("An account with this e-mail address exists already. Sign in with it.")
+        raise SignInRequired(_("An account with this e-mail address exists already. Sign in with it."))
     user = create_account(email=signup.email, password_hash=signup.password, context=context, via="signup")
     shop = create_shop(owner=user, name=signup.shop_name, context=context)
     SignupRequest.objects.filter(email__iexact=signup.email).delete()

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.time_zones import is_time_zone
 
@@ -17,15 +18,15 @@ def validate_date_of_birth(value: date | None) -> None:
     if value is None:
         return
     if value > timezone.localdate():
-        raise ValidationError("A birth date cannot be in the future. Check the year.", code="future")
+        raise ValidationError(_("A birth date cannot be in the future. Check the year."), code="future")
     if value < EARLIEST_BIRTH_DATE:
-        raise ValidationError("Enter a birth date after 1 January 1900. Check the year.", code="too_early")
+        raise ValidationError(_("Enter a birth date after 1 January 1900. Check the year."), code="too_early")
 
 
 def validate_time_zone(name: str) -> None:
     if not is_time_zone(name):
         raise ValidationError(
-            "Choose a time zone from the list, such as Europe/Berlin or UTC.", code="unknown_time_zone"
+            _("Choose a time zone from the list, such as Europe/Berlin or UTC."), code="unknown_time_zone"
         )
 
 
@@ -35,8 +36,10 @@ def clean_anti_phishing_phrase(phrase: str) -> str:
     phrase = " ".join((phrase or "").split())
     if len(phrase) > PHRASE_MAX_LENGTH:
         raise ValidationError(
-            f"Use at most {PHRASE_MAX_LENGTH} characters (this one has {len(phrase)}).", code="max_length"
+            _("Use at most %(maximum)d characters (this one has %(length)d).")
+            % {"maximum": PHRASE_MAX_LENGTH, "length": len(phrase)},
+            code="max_length",
         )
     if phrase and not phrase.isprintable():
-        raise ValidationError("Use letters, digits, spaces and punctuation only.", code="invalid")
+        raise ValidationError(_("Use letters, digits, spaces and punctuation only."), code="invalid")
     return phrase

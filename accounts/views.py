@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -41,12 +42,14 @@ def account_information(request):
             except ValidationError as refusal:
                 form.add_error(None, refusal)
             else:
-                messages.success(request, "Your details are saved." if changed else "Nothing changed.")
+                messages.success(request, _("Your details are saved.") if changed else _("Nothing changed."))
                 if "date_of_birth" in changed and user.date_of_birth:
                     messages.info(
                         request,
-                        "From now on no new password can contain your birth date. If your current "
-                        "password does, change it.",
+                        _(
+                            "From now on no new password can contain your birth date. If your current "
+                            "password does, change it."
+                        ),
                     )
                 return redirect("accounts:account-information")
         status = 400
@@ -72,10 +75,10 @@ def anti_phishing_phrase(request):
     phrase = form.cleaned_data["phrase"]
     if set_anti_phishing_phrase(request.user, phrase, context=RequestContext.from_request(request)):
         messages.success(
-            request, "Anti-phishing phrase saved." if phrase else "Anti-phishing phrase removed."
+            request, _("Anti-phishing phrase saved.") if phrase else _("Anti-phishing phrase removed.")
         )
     else:
-        messages.info(request, "Nothing changed.")
+        messages.info(request, _("Nothing changed."))
     return redirect("accounts:account-information")
 
 

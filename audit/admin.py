@@ -1,6 +1,7 @@
 """Support staff read the security log; nobody adds, changes or deletes a row."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from audit.models import EventKind, SecurityEvent
 
@@ -27,7 +28,7 @@ class SecurityEventAdmin(admin.ModelAdmin):
     readonly_fields = ["created", "kind", "user_email", "user_id", "shop", "ip", "user_agent", "details"]
     fields = readonly_fields
 
-    @admin.display(description="kind", ordering="kind")
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
     def kind_label(self, event):
         return event.get_kind_display()
 

@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.admin import ReadOnlyAdminMixin
 from audit.events import RequestContext
@@ -73,7 +75,7 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The shop owner is e-mailed this reason.",
+        help_text=gettext_lazy("The shop owner is e-mailed this reason."),
     )
 
 
@@ -110,11 +112,11 @@ class PayoutAccountAdmin(ReadOnlyModuleAdmin):
             raise DisallowedModelAdminLookup(f"Filtering on {lookup} is not allowed.")
         return super().lookup_allowed(lookup, value, request)
 
-    @admin.display(description="account number")
+    @admin.display(description=gettext_lazy("account number"))
     def masked(self, account):
         return account.masked
 
-    @admin.display(description="hold reasons")
+    @admin.display(description=gettext_lazy("hold reasons"))
     def hold_reason_labels(self, account):
         return "; ".join(account.hold_reason_labels()) or "—"
 
@@ -122,13 +124,15 @@ class PayoutAccountAdmin(ReadOnlyModuleAdmin):
         return request.user.has_perm("commerce.review_payoutaccount")
 
     @admin.action(
-        description="Approve the selected payout accounts (waiting for review)", permissions=["review"]
+        description=gettext_lazy("Approve the selected payout accounts (waiting for review)"),
+        permissions=["review"],
     )
     def approve_accounts(self, request, queryset):
         return self._review(request, queryset, approve=True)
 
     @admin.action(
-        description="Reject the selected payout accounts (waiting for review)", permissions=["review"]
+        description=gettext_lazy("Reject the selected payout accounts (waiting for review)"),
+        permissions=["review"],
     )
     def reject_accounts(self, request, queryset):
         return self._review(request, queryset, approve=False)
@@ -138,7 +142,7 @@ class PayoutAccountAdmin(ReadOnlyModuleAdmin):
         pending = list(queryset.filter(status=PayoutAccountStatus.PENDING_REVIEW).select_related("shop"))
         if not pending:
             self.message_user(
-                request, "None of the selected accounts is waiting for review.", messages.WARNING
+                request, _("None of the selected accounts is waiting for review."), messages.WARNING
             )
             return None
         form = ReviewForm(request.POST if "apply" in request.POST else None)
@@ -159,17 +163,26 @@ class PayoutAccountAdmin(ReadOnlyModuleAdmin):
                     self.message_user(
                         request, f"{account}: {getattr(error, 'message', error)}", messages.ERROR
                     )
-            verb = "approved" if approve else "rejected"
-            self.message_user(
-                request, f"{done} payout account{'s' if done != 1 else ''} {verb}; the owners were e-mailed."
-            )
+            if approve:
+                done_message = ngettext(
+                    "%(count)d payout account approved; the owners were e-mailed.",
+                    "%(count)d payout accounts approved; the owners were e-mailed.",
+                    done,
+                )
+            else:
+                done_message = ngettext(
+                    "%(count)d payout account rejected; the owners were e-mailed.",
+                    "%(count)d payout accounts rejected; the owners were e-mailed.",
+                    done,
+                )
+            self.message_user(request, done_message % {"count": done})
             return None
         return TemplateResponse(
             request,
             "admin/commerce/payoutaccount/review.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Approve payout accounts" if approve else "Reject payout accounts",
+                "title": _("Approve payout accounts") if approve else _("Reject payout accounts"),
                 "accounts": pending,
                 "form": form,
                 "approve": approve,
@@ -199,7 +212,7 @@ class WithdrawalAdmin(ReadOnlyModuleAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="payout account")
+    @admin.display(description=gettext_lazy("payout account"))
     def account(self, withdrawal):
         return withdrawal.payout_account.summary
 

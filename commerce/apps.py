@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CommerceConfig(AppConfig):
     """The shop modules: catalogue, orders, finance and the payout account, marketing, customer service."""
 
     name = "commerce"
-    verbose_name = "Shop modules"
+    verbose_name = gettext_lazy("Shop modules")
 
     def ready(self):
         from commerce.checkup import payout_account_changed

@@ -7,6 +7,8 @@ code that does not approve the action.
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 
 class CommerceError(Exception):
     """An action refused because of the state of things; `code` is stable, `message` says what to do."""
@@ -30,8 +32,10 @@ class AccountFrozen(CommerceError):
 
     def __init__(self):
         super().__init__(
-            "The shop owner's account is frozen while its recovery is reviewed: payout account changes "
-            "and withdrawals wait until it is unfrozen."
+            _(
+                "The shop owner's account is frozen while its recovery is reviewed: payout account changes "
+                "and withdrawals wait until it is unfrozen."
+            )
         )
 
 
@@ -64,8 +68,10 @@ class TwoStepEnrolmentRequired(CommerceError):
 
     def __init__(self):
         super().__init__(
-            "Turn on two-step verification with an authenticator app first: the payout account and "
-            "withdrawals stay closed until then."
+            _(
+                "Turn on two-step verification with an authenticator app first: the payout account and "
+                "withdrawals stay closed until then."
+            )
         )
 
 

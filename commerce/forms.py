@@ -5,6 +5,7 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from commerce.models import Carrier, RefundReason
 from security.forms import CodeForm
@@ -27,7 +28,9 @@ def amount_field(label: str, **kwargs) -> forms.DecimalField:
 class ProductForm(forms.Form):
     name = forms.CharField(max_length=200)
     sku = forms.CharField(
-        label="SKU", max_length=64, help_text="Letters, digits, dots, dashes; unique in the shop."
+        label=gettext_lazy("SKU"),
+        max_length=64,
+        help_text=gettext_lazy("Letters, digits, dots, dashes; unique in the shop."),
     )
     price = amount_field("Price")
     stock = forms.IntegerField(min_value=0, max_value=1_000_000)
@@ -39,11 +42,11 @@ class ShipForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=200, help_text="Shown in the order's history.")
+    reason = forms.CharField(max_length=200, help_text=gettext_lazy("Shown in the order's history."))
 
 
 class RefundForm(forms.Form):
-    amount = amount_field("Amount to refund")
+    amount = amount_field(gettext_lazy("Amount to refund"))
     reason = forms.ChoiceField(choices=RefundReason.choices)
     note = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # One key per form shown: submitting the same form twice refunds once.
@@ -56,47 +59,59 @@ class RefundForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=120)
-    discount_percent = forms.DecimalField(label="Discount (%)", max_digits=5, decimal_places=2)
+    discount_percent = forms.DecimalField(label=gettext_lazy("Discount (%)"), max_digits=5, decimal_places=2)
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AffiliatePlanForm(forms.Form):
     name = forms.CharField(max_length=120)
-    commission_percent = forms.DecimalField(label="Commission (%)", max_digits=5, decimal_places=2)
+    commission_percent = forms.DecimalField(
+        label=gettext_lazy("Commission (%)"), max_digits=5, decimal_places=2
+    )
 
 
 class CreatorForm(forms.Form):
-    handle = forms.CharField(max_length=60, help_text="e.g. @kitchen.tales")
-    channel = forms.CharField(max_length=60, required=False, help_text="Where they publish, e.g. video.")
+    handle = forms.CharField(max_length=60, help_text=gettext_lazy("e.g. @kitchen.tales"))
+    channel = forms.CharField(
+        max_length=60, required=False, help_text=gettext_lazy("Where they publish, e.g. video.")
+    )
     message = forms.CharField(
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="What you sent them"
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("What you sent them")
     )
 
 
 class AdPlanForm(forms.Form):
     name = forms.CharField(max_length=120)
-    daily_budget = amount_field("Daily budget")
+    daily_budget = amount_field(gettext_lazy("Daily budget"))
 
 
 class ConversationForm(forms.Form):
-    buyer_name = forms.CharField(max_length=120, label="Buyer")
+    buyer_name = forms.CharField(max_length=120, label=gettext_lazy("Buyer"))
     subject = forms.CharField(max_length=200)
-    body = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), label="Message")
+    body = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Message")
+    )
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label="Your reply")
+    body = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Your reply")
+    )
 
 
 class PayoutDetailsForm(forms.Form):
-    holder_name = forms.CharField(max_length=120, label="Account holder")
-    bank_name = forms.CharField(max_length=120, label="Bank")
+    holder_name = forms.CharField(max_length=120, label=gettext_lazy("Account holder"))
+    bank_name = forms.CharField(max_length=120, label=gettext_lazy("Bank"))
     account_number = forms.CharField(
-        max_length=60, label="Account number or IBAN", widget=forms.TextInput(attrs={"autocomplete": "off"})
+        max_length=60,
+        label=gettext_lazy("Account number or IBAN"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     routing_code = forms.CharField(
-        max_length=40, label="Bank code", help_text="Sort code, routing number or BIC."
+        max_length=40,
+        label=gettext_lazy("Bank code"),
+        help_text=gettext_lazy("Sort code, routing number or BIC."),
     )
 
 
@@ -118,6 +133,6 @@ class WithdrawalForm(CodeForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.pop("autofocus", None)
         self.fields["code"].required = False
-        self.fields[
-            "code"
-        ].help_text = "From your authenticator app, or a recovery code. E-mail codes cannot approve it."
+        self.fields["code"].help_text = gettext_lazy(
+            "From your authenticator app, or a recovery code. E-mail codes cannot approve it."
+        )

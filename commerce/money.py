@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import format_currency, get_currency_precision
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 # Amounts are stored as DecimalField(max_digits=15, decimal_places=3).
 STORED_PLACES = 3
@@ -66,15 +67,18 @@ def check_amount(amount: Decimal, currency: str, *, field: str, allow_zero: bool
     places = minor_units(currency)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError(
-            {field: ["Enter an amount above zero." if not allow_zero else "Enter zero or more."]},
+            {field: [_("Enter an amount above zero.") if not allow_zero else _("Enter zero or more.")]},
             code="not_positive",
         )
     if amount > LARGEST_AMOUNT:
-        raise ValidationError({field: ["That amount is too large."]}, code="too_large")
+        raise ValidationError({field: [_("That amount is too large.")]}, code="too_large")
     if amount != amount.quantize(step(currency), rounding=ROUND_HALF_UP):
         if places == 0:
-            message = f"{currency} has no minor unit: enter a whole amount."
+            message = _("%(currency)s has no minor unit: enter a whole amount.") % {"currency": currency}
         else:
-            message = f"{currency} amounts have at most {places} decimal places."
+            message = _("%(currency)s amounts have at most %(places)d decimal places.") % {
+                "currency": currency,
+                "places": places,
+            }
         raise ValidationError({field: [message]}, code="too_precise")
     return quantize(amount, currency)

@@ -174,7 +174,7 @@ class Hold:
 
     @property
     def labels(self) -> list[str]:
-        return [HoldReason(code).label for code in self.reasons]
+        return [str(HoldReason(code).label) for code in self.reasons]
 
 
 def payout_hold(shop, *, now: datetime | None = None) -> Hold | None:

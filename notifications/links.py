@@ -20,6 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.models import EmailLink
 
@@ -36,10 +38,10 @@ class LinkInvalid(Exception):
         self.status = status
 
 
-UNKNOWN = "This link is not valid. Check that you opened the whole link from the e-mail."
-EXPIRED = "This link has expired. Ask for a new one."
-USED = "This link was already used. Each link works only as many times as its e-mail says."
-REVOKED = "A newer e-mail replaced this link. Use the link in the most recent e-mail."
+UNKNOWN = gettext_lazy("This link is not valid. Check that you opened the whole link from the e-mail.")
+EXPIRED = gettext_lazy("This link has expired. Ask for a new one.")
+USED = gettext_lazy("This link was already used. Each link works only as many times as its e-mail says.")
+REVOKED = gettext_lazy("A newer e-mail replaced this link. Use the link in the most recent e-mail.")
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def held(request, purpose: str) -> EmailLink:
     """The live link of this purpose that this session redeemed; LinkInvalid when there is none."""
     pk = (request.session.get(SESSION_KEY) or {}).get(purpose)
     if pk is None:
-        raise LinkInvalid("Open the link from your e-mail again to continue.")
+        raise LinkInvalid(_("Open the link from your e-mail again to continue."))
     return _check(EmailLink.objects.select_related("user").filter(pk=pk, purpose=purpose).first())
 
 

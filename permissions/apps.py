@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PermissionsConfig(AppConfig):
     name = "permissions"
-    verbose_name = "Roles and grants"
+    verbose_name = gettext_lazy("Roles and grants")

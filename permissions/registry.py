@@ -9,6 +9,8 @@ grant reaches nobody until a role names it.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Grant(StrEnum):
     PRODUCTS_VIEW = "products.view"
@@ -70,86 +72,92 @@ class Area:
 MODULES: tuple[Area, ...] = (
     Area(
         "products",
-        "Products",
+        _("Products"),
         Grant.PRODUCTS_VIEW,
-        "Create, edit, activate and delist products.",
+        _("Create, edit, activate and delist products."),
         (
-            Action("products.create", "Create products", Grant.PRODUCTS_MANAGE),
-            Action("products.edit", "Edit products", Grant.PRODUCTS_MANAGE),
-            Action("products.activate", "Activate products", Grant.PRODUCTS_MANAGE),
-            Action("products.delist", "Delist products", Grant.PRODUCTS_MANAGE),
+            Action("products.create", _("Create products"), Grant.PRODUCTS_MANAGE),
+            Action("products.edit", _("Edit products"), Grant.PRODUCTS_MANAGE),
+            Action("products.activate", _("Activate products"), Grant.PRODUCTS_MANAGE),
+            Action("products.delist", _("Delist products"), Grant.PRODUCTS_MANAGE),
         ),
     ),
     Area(
         "orders",
-        "Orders",
+        _("Orders"),
         Grant.ORDERS_VIEW,
-        "Order details, arranging delivery, cancellations, returns and refunds.",
+        _("Order details, arranging delivery, cancellations, returns and refunds."),
         (
-            Action("orders.ship", "Arrange delivery", Grant.ORDERS_MANAGE),
-            Action("orders.cancel", "Cancel orders", Grant.ORDERS_MANAGE),
-            Action("orders.refund", "Handle returns and refunds", Grant.ORDERS_MANAGE),
+            Action("orders.ship", _("Arrange delivery"), Grant.ORDERS_MANAGE),
+            Action("orders.cancel", _("Cancel orders"), Grant.ORDERS_MANAGE),
+            Action("orders.refund", _("Handle returns and refunds"), Grant.ORDERS_MANAGE),
         ),
     ),
     Area(
         "finance",
-        "Finance",
+        _("Finance"),
         Grant.FINANCE_VIEW,
-        "Balance, bill details and CSV export; the owner's payout account and withdrawals.",
+        _("Balance, bill details and CSV export; the owner's payout account and withdrawals."),
         (
-            Action("finance.export", "Export bills as CSV", Grant.FINANCE_EXPORT),
+            Action("finance.export", _("Export bills as CSV"), Grant.FINANCE_EXPORT),
             Action(
                 "finance.payout_account.change",
-                "Change the payout account",
+                _("Change the payout account"),
                 Grant.STORE_SENSITIVE,
                 SecondStep.BOUND,
             ),
-            Action("finance.withdraw", "Withdraw the balance", Grant.STORE_SENSITIVE, SecondStep.BOUND),
+            Action("finance.withdraw", _("Withdraw the balance"), Grant.STORE_SENSITIVE, SecondStep.BOUND),
         ),
     ),
     Area(
         "marketing",
-        "Marketing",
+        _("Marketing"),
         Grant.MARKETING_VIEW,
-        "Create, change and end campaigns.",
+        _("Create, change and end campaigns."),
         (
-            Action("marketing.create", "Create campaigns", Grant.MARKETING_MANAGE),
-            Action("marketing.change", "Change campaigns", Grant.MARKETING_MANAGE),
-            Action("marketing.end", "End campaigns", Grant.MARKETING_MANAGE),
+            Action("marketing.create", _("Create campaigns"), Grant.MARKETING_MANAGE),
+            Action("marketing.change", _("Change campaigns"), Grant.MARKETING_MANAGE),
+            Action("marketing.end", _("End campaigns"), Grant.MARKETING_MANAGE),
         ),
     ),
     Area(
         "affiliate",
-        "Affiliate",
+        _("Affiliate"),
         Grant.AFFILIATE_VIEW,
-        "Affiliate plans, the creators you contacted and the plans' performance.",
+        _("Affiliate plans, the creators you contacted and the plans' performance."),
         (
-            Action("affiliate.create", "Create affiliate plans", Grant.AFFILIATE_MANAGE),
+            Action("affiliate.create", _("Create affiliate plans"), Grant.AFFILIATE_MANAGE),
             Action(
-                "affiliate.change", "Change, pause, resume and end affiliate plans", Grant.AFFILIATE_MANAGE
+                "affiliate.change", _("Change, pause, resume and end affiliate plans"), Grant.AFFILIATE_MANAGE
             ),
-            Action("affiliate.contact", "Record creators contacted", Grant.AFFILIATE_MANAGE),
+            Action("affiliate.contact", _("Record creators contacted"), Grant.AFFILIATE_MANAGE),
         ),
     ),
     Area(
         "advertising",
-        "Advertising",
+        _("Advertising"),
         Grant.ADVERTISING_VIEW,
-        "Ad plans with their budgets and results.",
+        _("Ad plans with their budgets and results."),
         (
-            Action("advertising.create", "Create ad plans", Grant.ADVERTISING_MANAGE),
-            Action("advertising.change", "Change, pause, resume and end ad plans", Grant.ADVERTISING_MANAGE),
+            Action("advertising.create", _("Create ad plans"), Grant.ADVERTISING_MANAGE),
+            Action(
+                "advertising.change", _("Change, pause, resume and end ad plans"), Grant.ADVERTISING_MANAGE
+            ),
         ),
     ),
     Area(
         "customer-service",
-        "Customer Service",
+        _("Customer Service"),
         Grant.CUSTOMER_SERVICE_VIEW,
-        "Buyer conversations: open one, reply, close.",
+        _("Buyer conversations: open one, reply, close."),
         (
-            Action("customer_service.open", "Open conversations with buyers", Grant.CUSTOMER_SERVICE_REPLY),
-            Action("customer_service.reply", "Reply to buyers", Grant.CUSTOMER_SERVICE_REPLY),
-            Action("customer_service.close", "Close and reopen conversations", Grant.CUSTOMER_SERVICE_REPLY),
+            Action(
+                "customer_service.open", _("Open conversations with buyers"), Grant.CUSTOMER_SERVICE_REPLY
+            ),
+            Action("customer_service.reply", _("Reply to buyers"), Grant.CUSTOMER_SERVICE_REPLY),
+            Action(
+                "customer_service.close", _("Close and reopen conversations"), Grant.CUSTOMER_SERVICE_REPLY
+            ),
         ),
     ),
 )
@@ -157,22 +165,24 @@ MODULES_BY_SLUG = {module.slug: module for module in MODULES}
 
 USER_MANAGEMENT = Area(
     "users",
-    "User Management",
+    _("User Management"),
     Grant.USERS_MANAGE,
-    "Add sub-accounts, assign their roles, suspend and remove them.",
+    _("Add sub-accounts, assign their roles, suspend and remove them."),
     (
-        Action("users.invite", "Invite members", Grant.USERS_MANAGE, SecondStep.FRESH),
-        Action("users.change", "Change members' roles", Grant.USERS_MANAGE, SecondStep.FRESH),
-        Action("users.suspend", "Suspend and reactivate members", Grant.USERS_MANAGE, SecondStep.FRESH),
-        Action("users.remove", "Remove members", Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.invite", _("Invite members"), Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.change", _("Change members' roles"), Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.suspend", _("Suspend and reactivate members"), Grant.USERS_MANAGE, SecondStep.FRESH),
+        Action("users.remove", _("Remove members"), Grant.USERS_MANAGE, SecondStep.FRESH),
         Action(
             "users.reset_two_step",
-            "Reset a member's two-step verification",
+            _("Reset a member's two-step verification"),
             Grant.USERS_MANAGE,
             SecondStep.FRESH,
         ),
-        Action("users.settings", "Change the shop's member settings", Grant.USERS_MANAGE, SecondStep.FRESH),
-        Action("users.remind", "Remind members to turn on two-step verification", Grant.USERS_MANAGE),
+        Action(
+            "users.settings", _("Change the shop's member settings"), Grant.USERS_MANAGE, SecondStep.FRESH
+        ),
+        Action("users.remind", _("Remind members to turn on two-step verification"), Grant.USERS_MANAGE),
     ),
 )
 
@@ -189,7 +199,7 @@ class Role:
     @property
     def summary(self) -> str:
         """The areas this role opens, in the words the menus use."""
-        return ", ".join(area.label for area in areas_for(self.grants))
+        return ", ".join(str(area.label) for area in areas_for(self.grants))
 
 
 OWNER = "owner"
@@ -198,10 +208,10 @@ ROLES: dict[str, Role] = {
     role.name: role
     for role in (
         # Never stored on a membership: it belongs to whoever Shop.owner names, and holds every grant.
-        Role(OWNER, "Owner", frozenset(Grant)),
+        Role(OWNER, _("Owner"), frozenset(Grant)),
         Role(
             "main_admin",
-            "Main admin",
+            _("Main admin"),
             frozenset(
                 {
                     Grant.PRODUCTS_VIEW,
@@ -223,35 +233,37 @@ ROLES: dict[str, Role] = {
         ),
         Role(
             "affiliate_manager",
-            "Affiliate manager",
+            _("Affiliate manager"),
             frozenset({Grant.AFFILIATE_VIEW, Grant.AFFILIATE_MANAGE}),
         ),
         Role(
-            "finance_specialist", "Finance specialist", frozenset({Grant.FINANCE_VIEW, Grant.FINANCE_EXPORT})
+            "finance_specialist",
+            _("Finance specialist"),
+            frozenset({Grant.FINANCE_VIEW, Grant.FINANCE_EXPORT}),
         ),
         Role(
             "advertising_manager",
-            "Advertising manager",
+            _("Advertising manager"),
             frozenset({Grant.ADVERTISING_VIEW, Grant.ADVERTISING_MANAGE}),
         ),
         Role(
             "marketing_specialist",
-            "Marketing specialist",
+            _("Marketing specialist"),
             frozenset({Grant.MARKETING_VIEW, Grant.MARKETING_MANAGE}),
         ),
         Role(
             "customer_service_agent",
-            "Customer service agent",
+            _("Customer service agent"),
             frozenset({Grant.CUSTOMER_SERVICE_VIEW, Grant.CUSTOMER_SERVICE_REPLY, Grant.ORDERS_VIEW}),
         ),
         Role(
             "order_fulfilment_specialist",
-            "Order fulfilment specialist",
+            _("Order fulfilment specialist"),
             frozenset({Grant.ORDERS_VIEW, Grant.ORDERS_MANAGE}),
         ),
         Role(
             "product_management_specialist",
-            "Product management specialist",
+            _("Product management specialist"),
             frozenset({Grant.PRODUCTS_VIEW, Grant.PRODUCTS_MANAGE}),
         ),
     )
@@ -299,6 +311,6 @@ def what_grant_opens(grant: Grant) -> str:
     """In the menus' words, what a grant lets a member open or do: "Finance", "Export bills as CSV"."""
     for area in AREAS:
         if area.view_grant == grant:
-            return area.label
-    labels = [action.label for action in ACTIONS.values() if action.grant == grant]
+            return str(area.label)
+    labels = [str(action.label) for action in ACTIONS.values() if action.grant == grant]
     return labels[0] if len(labels) == 1 else ", ".join(labels) or grant.value

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy
 
 from recovery import admin_views, selectors
 from recovery.models import OPEN_STATUSES, WAITING_FOR_STAFF, RecoveryCase
@@ -19,13 +20,13 @@ from recovery.models import OPEN_STATUSES, WAITING_FOR_STAFF, RecoveryCase
 class QueueFilter(admin.SimpleListFilter):
     """Open cases by default: the queue is what still needs someone."""
 
-    title = "queue"
+    title = gettext_lazy("queue")
     parameter_name = "queue"
     GROUPS = {
-        "open": ("Open", {"status__in": OPEN_STATUSES}),
-        "waiting": ("Waiting for support", {"status__in": WAITING_FOR_STAFF}),
-        "closed": ("Closed", {"closed_at__isnull": False}),
-        "all": ("All", {}),
+        "open": (gettext_lazy("Open"), {"status__in": OPEN_STATUSES}),
+        "waiting": (gettext_lazy("Waiting for support"), {"status__in": WAITING_FOR_STAFF}),
+        "closed": (gettext_lazy("Closed"), {"closed_at__isnull": False}),
+        "all": (gettext_lazy("All"), {}),
     }
 
     def lookups(self, request, model_admin):
@@ -103,7 +104,7 @@ class RecoveryCaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, case):
         waiting = case.status in WAITING_FOR_STAFF
         return (
@@ -112,21 +113,21 @@ class RecoveryCaseAdmin(admin.ModelAdmin):
             else case.get_status_display()
         )
 
-    @admin.display(description="account", ordering="account_email")
+    @admin.display(description=gettext_lazy("account"), ordering="account_email")
     def account(self, case):
         if case.user_id is None:
             return format_html("{} <em>(no account)</em>", case.account_email)
         return case.user.email
 
-    @admin.display(description="files", ordering="document_count")
+    @admin.display(description=gettext_lazy("files"), ordering="document_count")
     def documents(self, case):
         return case.document_count
 
-    @admin.display(description="age", ordering="created")
+    @admin.display(description=gettext_lazy("age"), ordering="created")
     def age(self, case):
         return timesince(case.created, timezone.now(), depth=1)
 
-    @admin.display(description="in this status for", ordering="status_changed_at")
+    @admin.display(description=gettext_lazy("in this status for"), ordering="status_changed_at")
     def waiting(self, case):
         return timesince(case.status_changed_at, timezone.now(), depth=1)
 

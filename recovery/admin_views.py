@@ -17,6 +17,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_fsm import can_proceed
 
@@ -32,7 +34,7 @@ class ActionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         max_length=2000,
-        help_text="Goes into the case's timeline and the account's security log.",
+        help_text=gettext_lazy("Goes into the case's timeline and the account's security log."),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -48,46 +50,58 @@ class Action:
 
 ACTIONS = {
     "more-documents": Action(
-        "Ask for more documents",
-        "A new round starts: the contact address gets a fresh upload link for 5 more files, and earlier "
-        "links stop working. Your reason is e-mailed to the person, so write it for them.",
+        gettext_lazy("Ask for more documents"),
+        gettext_lazy(
+            "A new round starts: the contact address gets a fresh upload link for 5 more files, and earlier "
+            "links stop working. Your reason is e-mailed to the person, so write it for them."
+        ),
         review.request_more_documents,
         "request_more_documents",
     ),
     "approve": Action(
-        "Approve",
-        "When this is the last approval needed, every session, two-step device and recovery code of the "
-        "account is removed, its password becomes unusable, and the contact address gets a single-use "
-        "link (24 hours) to set a new password and enrol two-step verification; the account unfreezes "
-        "when both are done. With four eyes, a second agent must approve after you.",
+        gettext_lazy("Approve"),
+        gettext_lazy(
+            "When this is the last approval needed, every session, two-step device and recovery code of the "
+            "account is removed, its password becomes unusable, and the contact address gets a single-use "
+            "link (24 hours) to set a new password and enrol two-step verification; the account unfreezes "
+            "when both are done. With four eyes, a second agent must approve after you."
+        ),
         review.approve,
         "approve",
         tells_person=False,
     ),
     "reject": Action(
-        "Reject",
-        "The case closes and your reason is e-mailed to the person. The account stays frozen unless you "
-        "unfreeze it here (for a request that was not from the account's owner).",
+        gettext_lazy("Reject"),
+        gettext_lazy(
+            "The case closes and your reason is e-mailed to the person. The account stays frozen unless you "
+            "unfreeze it here (for a request that was not from the account's owner)."
+        ),
         review.reject,
         "reject",
     ),
     "false-alarm": Action(
-        "Unfreeze as a false alarm",
-        "Nothing was wrong: the account is unfrozen and the case closes. Your reason is e-mailed.",
+        gettext_lazy("Unfreeze as a false alarm"),
+        gettext_lazy(
+            "Nothing was wrong: the account is unfrozen and the case closes. Your reason is e-mailed."
+        ),
         review.close_as_false_alarm,
         "close_as_false_alarm",
     ),
     "clear-lockout": Action(
-        "Clear the login lockout",
-        "The account's failed sign-ins stop counting against it. The account is e-mailed about it.",
+        gettext_lazy("Clear the login lockout"),
+        gettext_lazy(
+            "The account's failed sign-ins stop counting against it. The account is e-mailed about it."
+        ),
         review.clear_lockout,
         "assist",
         tells_person=False,
     ),
     "reset-two-step": Action(
-        "Reset two-step verification",
-        "Every two-step device and recovery code of the account is removed and every session ends; "
-        "the owner sets the app up again at the next sign-in. The account is e-mailed about it.",
+        gettext_lazy("Reset two-step verification"),
+        gettext_lazy(
+            "Every two-step device and recovery code of the account is removed and every session ends; "
+            "the owner sets the app up again at the next sign-in. The account is e-mailed about it."
+        ),
         review.reset_two_step,
         "assist",
         tells_person=False,
@@ -125,11 +139,12 @@ def _form_for(slug: str, case: RecoveryCase, data=None) -> ActionForm:
     if slug == "approve" and case.wants_sign_in_address:
         form.fields["confirms_sign_in_address"] = forms.BooleanField(
             required=False,
-            label=f"Confirm that {case.contact_email} becomes the account's sign-in address, as asked",
+            label=_("Confirm that %(email)s becomes the account's sign-in address, as asked")
+            % {"email": case.contact_email},
         )
     if slug == "reject" and case.user_id and case.user.is_frozen:
         form.fields["unfreeze"] = forms.BooleanField(
-            required=False, label="Also unfreeze the account (the request was not from its owner)"
+            required=False, label=_("Also unfreeze the account (the request was not from its owner)")
         )
     if slug == "more-documents":
         addresses = selectors.contact_addresses(case)
@@ -137,8 +152,8 @@ def _form_for(slug: str, case: RecoveryCase, data=None) -> ActionForm:
             form.fields["contact_email"] = forms.ChoiceField(
                 choices=[(a, a) for a in addresses],
                 initial=case.contact_email,
-                label="Send the link to",
-                help_text="The addresses this case's requests gave; the one chosen becomes its contact.",
+                label=_("Send the link to"),
+                help_text=_("The addresses this case's requests gave; the one chosen becomes its contact."),
             )
     return form
 
@@ -149,9 +164,9 @@ def case_action(request, pk: int, action: str):
     spec = ACTIONS.get(action)
     case = get_object_or_404(RecoveryCase.objects.select_related("user"), pk=pk)
     if spec is None:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     if not review.may_review(request.user):
-        raise PermissionDenied("Reviewing recovery cases needs the “review recovery cases” permission.")
+        raise PermissionDenied(_("Reviewing recovery cases needs the “review recovery cases” permission."))
     form = _form_for(action, case, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -171,13 +186,17 @@ def case_action(request, pk: int, action: str):
                 status = refused.status
                 case.refresh_from_db()
             else:
-                messages.success(request, f"{spec.label}: done for case {case.reference}.")
+                messages.success(
+                    request,
+                    _("%(action)s: done for case %(reference)s.")
+                    % {"action": spec.label, "reference": case.reference},
+                )
                 return redirect("admin:recovery_recoverycase_change", case.pk)
         else:
             status = 400
     context = {
         **admin_site.each_context(request),
-        "title": f"{spec.label} — case {case.reference}",
+        "title": _("%(action)s — case %(reference)s") % {"action": spec.label, "reference": case.reference},
         "case": case,
         "action": spec,
         "form": form,
@@ -191,10 +210,10 @@ def case_action(request, pk: int, action: str):
 def download_document(request, pk: int):
     """A document, to staff who may review, as an attachment that no browser renders inline."""
     if not review.may_review(request.user):
-        raise PermissionDenied("Opening recovery documents needs the “review recovery cases” permission.")
+        raise PermissionDenied(_("Opening recovery documents needs the “review recovery cases” permission."))
     document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=pk)
     if document.purged_at is not None or not document.file:
-        raise Http404("This document was deleted when its case had been closed for 90 days.")
+        raise Http404(_("This document was deleted when its case had been closed for 90 days."))
     with transaction.atomic():
         record_step(
             document.case,
@@ -214,7 +233,7 @@ def download_document(request, pk: int):
 
 
 class StaffFreezeForm(forms.Form):
-    email = forms.EmailField(label="Account e-mail", max_length=254)
+    email = forms.EmailField(label=gettext_lazy("Account e-mail"), max_length=254)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=2000)
 
 
@@ -222,7 +241,7 @@ class StaffFreezeForm(forms.Form):
 def staff_freeze(request):
     """Freeze an account on every device; the freeze opens (or joins) its case."""
     if not review.may_review(request.user):
-        raise PermissionDenied("Freezing an account needs the “review recovery cases” permission.")
+        raise PermissionDenied(_("Freezing an account needs the “review recovery cases” permission."))
     form = StaffFreezeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -239,14 +258,16 @@ def staff_freeze(request):
                 status = refused.status
             else:
                 messages.success(
-                    request, f"The account is frozen on every device; case {case.reference} is open."
+                    request,
+                    _("The account is frozen on every device; case %(reference)s is open.")
+                    % {"reference": case.reference},
                 )
                 return redirect("admin:recovery_recoverycase_change", case.pk)
         else:
             status = 400
     context = {
         **admin_site.each_context(request),
-        "title": "Freeze an account",
+        "title": _("Freeze an account"),
         "form": form,
         "opts": RecoveryCase._meta,
         "queue_url": reverse("admin:recovery_recoverycase_changelist"),

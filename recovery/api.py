@@ -1,6 +1,7 @@
 """JSON API of recovery (SPEC §10): a request, a case's status and its documents, for people who
 cannot sign in. The e-mailed token travels in the body, never in the path."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import parsers, serializers, status
 from rest_framework.exceptions import APIException
@@ -23,7 +24,7 @@ from recovery.uploads import PlainNameMultiPartAPIParser
 REFERENCE = OpenApiParameter(
     "reference", str, OpenApiParameter.PATH, description="The case's reference, such as RC-7K4M-Q2XD."
 )
-LINK_NOT_FOUND = (
+LINK_NOT_FOUND = gettext_lazy(
     "No case matches this reference and token: the link may be wrong, used up, expired or replaced by a "
     "newer e-mail. Ask for a new one on the status page."
 )

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RecoveryConfig(AppConfig):
     """Recovery of a compromised account (SPEC §8): cases, documents, review, four eyes, unfreezing."""
 
     name = "recovery"
-    verbose_name = "Account recovery"
+    verbose_name = gettext_lazy("Account recovery")
 
     def ready(self):
         from accounts import panels

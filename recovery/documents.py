@@ -13,6 +13,8 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -43,7 +45,7 @@ PDF_ACTIVE_SUBTYPES = {"/FileAttachment", "/RichMedia", "/Sound", "/Movie", "/Sc
 # A backstop on the raw bytes for the same things outside the object graph pypdf reads.
 PDF_ACTIVE_TOKENS = (b"/JavaScript", b"/EmbeddedFile", b"/Launch")
 
-UNSUPPORTED = (
+UNSUPPORTED = gettext_lazy(
     "Send a PDF, a JPEG or a PNG. This file is none of these: we check what a file contains, not its "
     "name, so renaming a file does not change that."
 )
@@ -77,7 +79,7 @@ class CheckedDocument:
 
 def too_large() -> DocumentRefused:
     return DocumentRefused(
-        "This file is larger than 10 MB. Scan at a lower resolution, or photograph the document again.",
+        _("This file is larger than 10 MB. Scan at a lower resolution, or photograph the document again."),
         "file_too_large",
         status=413,
     )
@@ -142,15 +144,18 @@ def _reencode(content: bytes, image_format: str) -> bytes:
         raise _too_many_pixels() from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
         raise DocumentRefused(
-            f"This {image_format} image is damaged or incomplete: we could not read it. Take the photo or "
-            "the scan again.",
+            _(
+                "This %(format)s image is damaged or incomplete: we could not read it. Take the photo or "
+                "the scan again."
+            )
+            % {"format": image_format},
             "damaged_image",
         ) from None
 
 
 def _too_many_pixels() -> DocumentRefused:
     return DocumentRefused(
-        "This image has more than 40 megapixels. Take the photo at a lower resolution, or scan it to PDF.",
+        _("This image has more than 40 megapixels. Take the photo at a lower resolution, or scan it to PDF."),
         "image_too_large",
     )
 
@@ -162,14 +167,17 @@ def _check_pdf(content: bytes) -> None:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
             raise DocumentRefused(
-                "This PDF is protected by a password. Save it again without the password, then send it.",
+                _("This PDF is protected by a password. Save it again without the password, then send it."),
                 "pdf_encrypted",
             )
         pages = len(reader.pages)
         if pages == 0 or pages > MAX_PDF_PAGES:
             raise DocumentRefused(
-                f"A document may have 1 to {MAX_PDF_PAGES} pages; this PDF has {pages}. Send the pages "
-                "we need only.",
+                _(
+                    "A document may have 1 to %(maximum)d pages; this PDF has %(pages)d. Send the "
+                    "pages we need only."
+                )
+                % {"maximum": MAX_PDF_PAGES, "pages": pages},
                 "pdf_pages",
             )
         _refuse_active_content(reader.trailer)
@@ -177,15 +185,17 @@ def _check_pdf(content: bytes) -> None:
         raise
     except Exception:  # pypdf raises many kinds on malformed files; every one means "unreadable"
         raise DocumentRefused(
-            "This PDF is damaged: we could not read it. Export or scan the document to PDF again.",
+            _("This PDF is damaged: we could not read it. Export or scan the document to PDF again."),
             "damaged_pdf",
         ) from None
 
 
 def _active_pdf() -> DocumentRefused:
     return DocumentRefused(
-        "This PDF contains scripts, attached files or actions, which we do not accept. Print it to a new "
-        "PDF, or send a scan or a photo of the document.",
+        _(
+            "This PDF contains scripts, attached files or actions, which we do not accept. Print it to a new "
+            "PDF, or send a scan or a photo of the document."
+        ),
         "pdf_active_content",
     )
 
@@ -205,7 +215,9 @@ def _refuse_active_content(root) -> None:
             item = item.get_object()
         looked_at += 1
         if looked_at > MAX_PDF_OBJECTS:
-            raise DocumentRefused("This PDF is too complex to check. Print it to a new PDF.", "pdf_complex")
+            raise DocumentRefused(
+                _("This PDF is too complex to check. Print it to a new PDF."), "pdf_complex"
+            )
         if isinstance(item, DictionaryObject):
             if PDF_ACTIVE_KEYS.intersection(item.keys()):
                 raise _active_pdf()

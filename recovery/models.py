@@ -16,20 +16,21 @@ from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_fsm.signals import post_transition
 
 
 class CaseStatus(models.TextChoices):
-    AWAITING_DOCUMENTS = "awaiting_documents", "Waiting for documents"
-    IN_REVIEW = "in_review", "Waiting for review"
-    SECOND_APPROVAL = "second_approval", "Waiting for a second approval"
-    APPROVED = "approved", "Approved: the owner sets a new password"
-    RESTORED = "restored", "Closed: access restored"
-    REJECTED = "rejected", "Closed: rejected"
-    CANCELLED = "cancelled", "Closed: cancelled by the account holder"
-    FALSE_ALARM = "false_alarm", "Closed: false alarm, unfrozen"
-    EXPIRED = "expired", "Closed: no documents in time"
+    AWAITING_DOCUMENTS = "awaiting_documents", gettext_lazy("Waiting for documents")
+    IN_REVIEW = "in_review", gettext_lazy("Waiting for review")
+    SECOND_APPROVAL = "second_approval", gettext_lazy("Waiting for a second approval")
+    APPROVED = "approved", gettext_lazy("Approved: the owner sets a new password")
+    RESTORED = "restored", gettext_lazy("Closed: access restored")
+    REJECTED = "rejected", gettext_lazy("Closed: rejected")
+    CANCELLED = "cancelled", gettext_lazy("Closed: cancelled by the account holder")
+    FALSE_ALARM = "false_alarm", gettext_lazy("Closed: false alarm, unfrozen")
+    EXPIRED = "expired", gettext_lazy("Closed: no documents in time")
 
 
 S = CaseStatus
@@ -43,8 +44,8 @@ WAITING_FOR_STAFF = (S.IN_REVIEW, S.SECOND_APPROVAL)
 
 
 class DocumentKind(models.TextChoices):
-    IDENTITY = "identity", "Identity document"
-    OWNERSHIP = "ownership", "Proof of shop ownership"
+    IDENTITY = "identity", gettext_lazy("Identity document")
+    OWNERSHIP = "ownership", gettext_lazy("Proof of shop ownership")
 
 
 # Crockford's base32 without I, L, O and U: a reference read out on the phone is not misheard.
@@ -85,11 +86,11 @@ class RecoveryCase(FSMModelMixin, models.Model):
 
     class Origin(models.TextChoices):
         # The values of security.freeze.FreezeOrigin: what opened the case.
-        RECOVERY_REQUEST = "recovery_request", "Request on /recover/"
-        ALERT_LINK = "alert_link", "“This wasn't me” link"
-        OWNER = "owner", "Owner froze the account"
-        STAFF = "staff", "Support staff froze the account"
-        RECOVERY_CONTACT = "recovery_contact", "Contact address overruled a cancellation"
+        RECOVERY_REQUEST = "recovery_request", gettext_lazy("Request on /recover/")
+        ALERT_LINK = "alert_link", gettext_lazy("“This wasn't me” link")
+        OWNER = "owner", gettext_lazy("Owner froze the account")
+        STAFF = "staff", gettext_lazy("Support staff froze the account")
+        RECOVERY_CONTACT = "recovery_contact", gettext_lazy("Contact address overruled a cancellation")
 
     reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
     user = models.ForeignKey(
@@ -98,20 +99,24 @@ class RecoveryCase(FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="recovery_cases",
-        help_text="The account, when one uses the address given; nobody is told either way.",
+        help_text=gettext_lazy("The account, when one uses the address given; nobody is told either way."),
     )
-    account_email = models.EmailField("account e-mail", max_length=254)
+    account_email = models.EmailField(gettext_lazy("account e-mail"), max_length=254)
     contact_email = models.EmailField(
-        "contact e-mail",
+        gettext_lazy("contact e-mail"),
         max_length=254,
         blank=True,
-        help_text="Where the person is reached now. Empty while a freeze opened the case and nobody has "
-        "asked for recovery yet.",
+        help_text=gettext_lazy(
+            "Where the person is reached now. Empty while a freeze opened the case and nobody has "
+            "asked for recovery yet."
+        ),
     )
     wants_sign_in_address = models.BooleanField(
-        "contact to become the sign-in address",
+        gettext_lazy("contact to become the sign-in address"),
         default=False,
-        help_text="The person asked for the contact address to become the account's sign-in address.",
+        help_text=gettext_lazy(
+            "The person asked for the contact address to become the account's sign-in address."
+        ),
     )
     origin = models.CharField(max_length=20, choices=Origin.choices)
     status = FSMField(max_length=20, choices=CaseStatus.choices, default=S.AWAITING_DOCUMENTS, protected=True)
@@ -123,7 +128,7 @@ class RecoveryCase(FSMModelMixin, models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Approval, by one agent or (four eyes) two different ones.
-    four_eyes = models.BooleanField("needs two approvals", default=False)
+    four_eyes = models.BooleanField(gettext_lazy("needs two approvals"), default=False)
     first_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -132,9 +137,11 @@ class RecoveryCase(FSMModelMixin, models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sign_in_address_confirmed = models.BooleanField(
-        "sign-in address change confirmed",
+        gettext_lazy("sign-in address change confirmed"),
         default=False,
-        help_text="Every approving agent confirmed that the contact address becomes the sign-in address.",
+        help_text=gettext_lazy(
+            "Every approving agent confirmed that the contact address becomes the sign-in address."
+        ),
     )
     # What the approval task and the owner did afterwards.
     access_reset_at = models.DateTimeField(null=True, blank=True)
@@ -145,7 +152,7 @@ class RecoveryCase(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["status_changed_at", "id"]
-        permissions = [("review_recoverycase", "Can review recovery cases")]
+        permissions = [("review_recoverycase", gettext_lazy("Can review recovery cases"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
@@ -302,10 +309,12 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="documents")
     round = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
-    name = models.CharField(max_length=100, help_text="The file's name as sent, for display only.")
+    name = models.CharField(
+        max_length=100, help_text=gettext_lazy("The file's name as sent, for display only.")
+    )
     file = models.FileField(upload_to=document_path, storage=private_storage, max_length=200, blank=True)
     content_type = models.CharField(max_length=32)
-    size = models.PositiveIntegerField(help_text="Bytes, as stored.")
+    size = models.PositiveIntegerField(help_text=gettext_lazy("Bytes, as stored."))
     sha256 = models.CharField(max_length=64)
     created = models.DateTimeField(default=timezone.now)
     purged_at = models.DateTimeField(null=True, blank=True)
@@ -325,29 +334,29 @@ class CaseStep(models.Model):
     """One line of the case's timeline: who did what, when, and why."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", "Case opened"
-        REQUESTED = "requested", "Recovery requested"
-        FROZEN = "frozen", "Account frozen"
-        LINK_SENT = "link_sent", "Upload link sent"
-        DOCUMENT_RECEIVED = "document_received", "Document received"
-        MORE_DOCUMENTS_REQUESTED = "more_documents_requested", "More documents requested"
-        FIRST_APPROVAL = "first_approval", "First approval"
-        APPROVED = "approved", "Approved"
-        ACCESS_RESET = "access_reset", "Sessions, two-step and password reset"
-        EMAIL_CHANGED = "email_changed", "Sign-in address changed"
-        PASSWORD_SET = "password_set", "Owner set a new password"
-        RESTORED = "restored", "Two-step enrolled, account unfrozen"
-        REJECTED = "rejected", "Rejected"
-        FALSE_ALARM = "false_alarm", "Unfrozen as a false alarm"
-        UNFROZEN = "unfrozen", "Account unfrozen"
-        CANCELLED = "cancelled", "Cancelled as “not me”"
-        REOPENED = "reopened", "Reopened by the contact address"
-        EXPIRED = "expired", "Closed without documents"
-        LOCKOUT_CLEARED = "lockout_cleared", "Login lockout cleared"
-        TWO_STEP_RESET = "two_step_reset", "Two-step verification reset"
-        DOCUMENT_OPENED = "document_opened", "Document opened by staff"
-        DOCUMENTS_PURGED = "documents_purged", "Documents deleted"
-        STAFF_REMINDED = "staff_reminded", "Staff reminded"
+        OPENED = "opened", gettext_lazy("Case opened")
+        REQUESTED = "requested", gettext_lazy("Recovery requested")
+        FROZEN = "frozen", gettext_lazy("Account frozen")
+        LINK_SENT = "link_sent", gettext_lazy("Upload link sent")
+        DOCUMENT_RECEIVED = "document_received", gettext_lazy("Document received")
+        MORE_DOCUMENTS_REQUESTED = "more_documents_requested", gettext_lazy("More documents requested")
+        FIRST_APPROVAL = "first_approval", gettext_lazy("First approval")
+        APPROVED = "approved", gettext_lazy("Approved")
+        ACCESS_RESET = "access_reset", gettext_lazy("Sessions, two-step and password reset")
+        EMAIL_CHANGED = "email_changed", gettext_lazy("Sign-in address changed")
+        PASSWORD_SET = "password_set", gettext_lazy("Owner set a new password")
+        RESTORED = "restored", gettext_lazy("Two-step enrolled, account unfrozen")
+        REJECTED = "rejected", gettext_lazy("Rejected")
+        FALSE_ALARM = "false_alarm", gettext_lazy("Unfrozen as a false alarm")
+        UNFROZEN = "unfrozen", gettext_lazy("Account unfrozen")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled as “not me”")
+        REOPENED = "reopened", gettext_lazy("Reopened by the contact address")
+        EXPIRED = "expired", gettext_lazy("Closed without documents")
+        LOCKOUT_CLEARED = "lockout_cleared", gettext_lazy("Login lockout cleared")
+        TWO_STEP_RESET = "two_step_reset", gettext_lazy("Two-step verification reset")
+        DOCUMENT_OPENED = "document_opened", gettext_lazy("Document opened by staff")
+        DOCUMENTS_PURGED = "documents_purged", gettext_lazy("Documents deleted")
+        STAFF_REMINDED = "staff_reminded", gettext_lazy("Staff reminded")
 
     case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -355,7 +364,9 @@ class CaseStep(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor = models.CharField(max_length=60, help_text="Who acted, in words: an agent, the contact address…")
+    actor = models.CharField(
+        max_length=60, help_text=gettext_lazy("Who acted, in words: an agent, the contact address…")
+    )
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
 
@@ -371,10 +382,10 @@ class CaseNotice(models.Model):
     it (recovery/services/notices.py). Links are made when it is sent, so no token is ever stored."""
 
     class Link(models.TextChoices):
-        NONE = "", "No link"
-        UPLOAD = "upload", "Upload link"
-        RESTORE = "restore", "Set-password link"
-        REOPEN = "reopen", "Freeze-again link"
+        NONE = "", gettext_lazy("No link")
+        UPLOAD = "upload", gettext_lazy("Upload link")
+        RESTORE = "restore", gettext_lazy("Set-password link")
+        REOPEN = "reopen", gettext_lazy("Freeze-again link")
 
     case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="notices")
     to = models.EmailField(max_length=254)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from commerce.money import format_money
 from commerce.selectors import available_balance, payout_account_history
@@ -88,35 +89,37 @@ def contact_addresses(case: RecoveryCase) -> list[str]:
 
 
 NEXT_STEPS = {
-    CaseStatus.AWAITING_DOCUMENTS: (
+    CaseStatus.AWAITING_DOCUMENTS: gettext_lazy(
         "Send a photo or scan of an identity document and, if you own a shop, proof that you own it (for "
         "example an invoice or a bank statement in the shop's name), with the link we e-mailed to your "
         "contact address."
     ),
-    CaseStatus.IN_REVIEW: (
+    CaseStatus.IN_REVIEW: gettext_lazy(
         "Our support team is checking your documents. We e-mail your contact address as soon as they decide "
         "or need something more. You can still add files with the same link."
     ),
-    CaseStatus.SECOND_APPROVAL: (
+    CaseStatus.SECOND_APPROVAL: gettext_lazy(
         "One support agent approved your case. Because of the balance or the settings of this account, a "
         "second agent checks it too; we e-mail you when they decide."
     ),
-    CaseStatus.APPROVED: (
+    CaseStatus.APPROVED: gettext_lazy(
         "Your case was approved. Open the link we e-mailed to your contact address within 24 hours to set a "
         "new password and set up two-step verification: the account unfreezes when both are done. If the "
         "link expired, ask for a new one on the status page."
     ),
-    CaseStatus.RESTORED: "Your account is back. Sign in with your new password and your authenticator app.",
-    CaseStatus.REJECTED: (
+    CaseStatus.RESTORED: gettext_lazy(
+        "Your account is back. Sign in with your new password and your authenticator app."
+    ),
+    CaseStatus.REJECTED: gettext_lazy(
         "Support could not confirm that the account is yours; the e-mail we sent says why. You can make a "
         "new request with other documents."
     ),
-    CaseStatus.CANCELLED: (
+    CaseStatus.CANCELLED: gettext_lazy(
         "The account holder cancelled this request from a browser they have used for a long time. If that "
         "was not you, open the link we e-mailed to your contact address to freeze the account again."
     ),
-    CaseStatus.FALSE_ALARM: "Support found nothing wrong and unfroze the account.",
-    CaseStatus.EXPIRED: (
+    CaseStatus.FALSE_ALARM: gettext_lazy("Support found nothing wrong and unfroze the account."),
+    CaseStatus.EXPIRED: gettext_lazy(
         "No document arrived within 14 days, so the case was closed. Make a new request when you have them."
     ),
 }

@@ -11,6 +11,8 @@ import html
 from functools import wraps
 
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from rest_framework import exceptions, parsers
 from rest_framework.parsers import DataAndFiles
@@ -20,7 +22,7 @@ from recovery.documents import MAX_BYTES
 # A request carries the file and a few short fields: anything longer than this is too large.
 MAX_REQUEST_BYTES = MAX_BYTES + 64 * 1024
 
-BAD_FILE_NAME = (
+BAD_FILE_NAME = gettext_lazy(
     "The file name must be a plain name such as passport.pdf, without folders or special characters. "
     "Rename the file and send it again."
 )
@@ -49,7 +51,9 @@ def request_too_large(request) -> bool:
 
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
-    default_detail = "This file is larger than 10 MB. Scan at a lower resolution, or photograph it again."
+    default_detail = gettext_lazy(
+        "This file is larger than 10 MB. Scan at a lower resolution, or photograph it again."
+    )
     default_code = "file_too_large"
 
 
@@ -96,7 +100,7 @@ def plain_name_uploads(refused):
                     except BadFileName:
                         return refused(request, BAD_FILE_NAME, 400)
                     except MultiPartParserError:
-                        return refused(request, "The upload could not be read. Send the form again.", 400)
+                        return refused(request, _("The upload could not be read. Send the form again."), 400)
             return protected(request, *args, **kwargs)
 
         return wrapped

@@ -1,6 +1,8 @@
 """Support staff's view of security state: sessions they may end, recent failed sign-ins."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,10 +42,10 @@ class UserSessionAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         _end(request, [obj])
 
-    @admin.action(description="End the selected sessions", permissions=["delete"])
+    @admin.action(description=gettext_lazy("End the selected sessions"), permissions=["delete"])
     def end_sessions(self, request, queryset):
         ended = _end(request, queryset.select_related("user"))
-        self.message_user(request, f"Ended {ended} session(s).")
+        self.message_user(request, _("Ended %(count)d session(s).") % {"count": ended})
 
 
 @admin.register(LoginFailure)
@@ -57,7 +59,7 @@ class LoginFailureAdmin(admin.ModelAdmin):
     readonly_fields = ["account", "ip", "from_known_device", "created"]
     exclude = ["device"]
 
-    @admin.display(boolean=True, description="from a known browser")
+    @admin.display(boolean=True, description=gettext_lazy("from a known browser"))
     def from_known_device(self, failure):
         return bool(failure.device)
 

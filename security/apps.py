@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_init, post_save, pre_save
+from django.utils.translation import gettext_lazy
 
 
 class SecurityConfig(AppConfig):
     name = "security"
-    verbose_name = "Security"
+    verbose_name = gettext_lazy("Security")
 
     def ready(self):
         from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -6,6 +6,8 @@ and the members' second step, then the rest.
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import MembershipStatus
@@ -16,12 +18,12 @@ LOW_RECOVERY_CODES = 3
 
 def two_step(ctx: CheckupContext) -> Finding:
     if ctx.facts.has_totp:
-        return Finding(True, "Two-step verification is on")
+        return Finding(True, _("Two-step verification is on"))
     return Finding(
         False,
-        "Turn on two-step verification",
-        "With it, a phished or leaked password alone cannot open your account, nor move your money.",
-        "Turn it on",
+        _("Turn on two-step verification"),
+        _("With it, a phished or leaked password alone cannot open your account, nor move your money."),
+        _("Turn it on"),
         reverse("security:totp-enrol"),
     )
 
@@ -34,54 +36,59 @@ def recovery_codes(ctx: CheckupContext) -> Finding | None:
     if left == 0:
         return Finding(
             False,
-            "Make new recovery codes",
-            "You have used them all: without your phone, nothing would get you back in.",
-            "Make new codes",
+            _("Make new recovery codes"),
+            _("You have used them all: without your phone, nothing would get you back in."),
+            _("Make new codes"),
             url,
         )
     if left < LOW_RECOVERY_CODES:
         return Finding(
             False,
-            f"Only {left} recovery code{'s' if left != 1 else ''} left",
-            "Make new ones and keep them somewhere safe and offline.",
-            "Make new codes",
+            ngettext("Only %(count)s recovery code left", "Only %(count)s recovery codes left", left)
+            % {"count": left},
+            _("Make new ones and keep them somewhere safe and offline."),
+            _("Make new codes"),
             url,
         )
-    return Finding(True, f"{left} recovery codes ready, kept offline")
+    return Finding(True, _("%(count)s recovery codes ready, kept offline") % {"count": left})
 
 
 def password(ctx: CheckupContext) -> Finding:
     verdict = ctx.facts.password
     url = reverse("security:password-change")
     if verdict is not None and verdict.current and verdict.passes:
-        return Finding(True, "Your password meets today's rules")
+        return Finding(True, _("Your password meets today's rules"))
     if verdict is not None and verdict.current:
         return Finding(
             False,
-            "Change your password",
-            "It breaks one of today's password rules: it may be short, common, or hold your name or "
-            "birth date.",
-            "Change password",
+            _("Change your password"),
+            _(
+                "It breaks one of today's password rules: it may be short, common, or hold your name or "
+                "birth date."
+            ),
+            _("Change password"),
             url,
         )
     return Finding(
         False,
-        "Check your password against today's rules",
-        "We can check it only when you sign in or set it, and your name, birth date or e-mail, or the "
-        "rules, changed since. Change it now if it holds any of your details.",
-        "Change password",
+        _("Check your password against today's rules"),
+        _(
+            "We can check it only when you sign in or set it, and your name, birth date or e-mail, or the "
+            "rules, changed since. Change it now if it holds any of your details."
+        ),
+        _("Change password"),
         url,
     )
 
 
 def anti_phishing_phrase(ctx: CheckupContext) -> Finding:
     if ctx.user.anti_phishing_phrase:
-        return Finding(True, "Anti-phishing phrase set")
+        return Finding(True, _("Anti-phishing phrase set"))
     return Finding(
         False,
-        "Set an anti-phishing phrase",
-        "We show it in every e-mail, so you can tell ours from a fake at a glance.",
-        "Set a phrase",
+        _("Set an anti-phishing phrase"),
+        _("We show it in every e-mail, so you can tell ours from a fake at a glance."),
+        _("Set a phrase"),
         reverse("accounts:account-information") + "#anti-phishing",
     )
 
@@ -89,13 +96,18 @@ def anti_phishing_phrase(ctx: CheckupContext) -> Finding:
 def sessions(ctx: CheckupContext) -> Finding:
     stale = ctx.facts.stale_sessions
     if not stale:
-        return Finding(True, "No session left unused for weeks")
+        return Finding(True, _("No session left unused for weeks"))
     weeks = STALE_SESSION_AGE.days // 7
     return Finding(
         False,
-        f"End {stale} session{'s' if stale != 1 else ''} unused for {weeks} weeks or more",
-        "A session you no longer use is one more way into your account.",
-        "Review sessions",
+        ngettext(
+            "End %(count)s session unused for %(weeks)s weeks or more",
+            "End %(count)s sessions unused for %(weeks)s weeks or more",
+            stale,
+        )
+        % {"count": stale, "weeks": weeks},
+        _("A session you no longer use is one more way into your account."),
+        _("Review sessions"),
         reverse("security:account-security") + "#sessions",
     )
 
@@ -114,12 +126,17 @@ def members_two_step(ctx: CheckupContext, membership) -> Finding | None:
         return None
     without = counts["without"]
     if not without:
-        return Finding(True, f"Every member of {shop.name} uses two-step verification")
+        return Finding(True, _("Every member of %(shop)s uses two-step verification") % {"shop": shop.name})
     return Finding(
         False,
-        f"{without} member{'s' if without != 1 else ''} of {shop.name} without two-step verification",
-        "A phished password would open the shop to anyone holding it.",
-        "See members",
+        ngettext(
+            "%(count)s member of %(shop)s without two-step verification",
+            "%(count)s members of %(shop)s without two-step verification",
+            without,
+        )
+        % {"count": without, "shop": shop.name},
+        _("A phished password would open the shop to anyone holding it."),
+        _("See members"),
         reverse("team:members", args=[shop.slug]),
     )
 
@@ -129,12 +146,14 @@ def shop_requirement(ctx: CheckupContext, membership) -> Finding | None:
         return None
     shop = membership.shop
     if shop.require_two_step:
-        return Finding(True, f"{shop.name} requires two-step verification of every member")
+        return Finding(
+            True, _("%(shop)s requires two-step verification of every member") % {"shop": shop.name}
+        )
     return Finding(
         False,
-        f"Require two-step verification in {shop.name}",
-        "Members without it are sent to set it up before they can open any page of the shop.",
-        "Require it",
+        _("Require two-step verification in %(shop)s") % {"shop": shop.name},
+        _("Members without it are sent to set it up before they can open any page of the shop."),
+        _("Require it"),
         reverse("team:shop-two-step", args=[shop.slug]),
     )
 

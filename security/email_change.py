@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from audit.events import EventKind, RequestContext, record_event
 from notifications import links
@@ -32,10 +33,10 @@ from security.models import EmailChange
 EMAIL_CHANGE_PURPOSE = "email_change"
 EMAIL_CHANGE_LINK_AGE = timedelta(hours=24)
 
-INVALID_ADDRESS = "Enter a valid e-mail address, such as name@example.com."
-SAME_ADDRESS = "That is already your e-mail address."
-ADDRESS_TAKEN = "That address belongs to another Seller Center account. Use a different one."
-ADDRESS_MOVED = (
+INVALID_ADDRESS = gettext_lazy("Enter a valid e-mail address, such as name@example.com.")
+SAME_ADDRESS = gettext_lazy("That is already your e-mail address.")
+ADDRESS_TAKEN = gettext_lazy("That address belongs to another Seller Center account. Use a different one.")
+ADDRESS_MOVED = gettext_lazy(
     "Your e-mail address changed after this link was sent. Ask for a new change if you still want one."
 )
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import PREFERABLE_METHODS
 from audit.models import EventKind
@@ -53,7 +55,7 @@ class NewPasswordForm(forms.Form):
         data = super().clean()
         new, again = data.get("new_password"), data.get("new_password_again")
         if new is not None and again is not None and new != again:
-            self.add_error("new_password_again", "The two new passwords differ. Type the same one twice.")
+            self.add_error("new_password_again", _("The two new passwords differ. Type the same one twice."))
         return data
 
 
@@ -79,9 +81,11 @@ class EventFilterForm(forms.Form):
     optional. The kinds offered are `kinds`, those that appear in this log; a kind from a saved
     address that no longer appears is kept, and matches nothing."""
 
-    kind = forms.ChoiceField(choices=[("", "All events")], required=False, label="Event")
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    kind = forms.ChoiceField(
+        choices=[("", gettext_lazy("All events"))], required=False, label=gettext_lazy("Event")
+    )
+    date_from = forms.DateField(required=False, label=gettext_lazy("From"))
+    date_to = forms.DateField(required=False, label=gettext_lazy("To"))
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,20 +96,22 @@ class EventFilterForm(forms.Form):
         choices = sorted(
             ((kind.value, kind.label) for kind in EventKind if kind.value in offered), key=lambda c: c[1]
         )
-        self.fields["kind"].choices = [("", "All events"), *choices]
+        self.fields["kind"].choices = [("", _("All events")), *choices]
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("The start date must not be after the end date.", code="date_range")
+            raise forms.ValidationError(
+                _("The start date must not be after the end date."), code="date_range"
+            )
         return data
 
 
 class EmailChangeForm(forms.Form):
     new_email = forms.EmailField(
         max_length=254,
-        label="New e-mail address",
-        error_messages={"invalid": "Enter a valid e-mail address, such as name@example.com."},
+        label=gettext_lazy("New e-mail address"),
+        error_messages={"invalid": gettext_lazy("Enter a valid e-mail address, such as name@example.com.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import FreezeScope
 from audit.events import EventKind, RequestContext, record_event
@@ -23,7 +24,7 @@ from notifications.email import send_email
 from security import sessions
 from security.account_history import device_first_seen
 
-FROZEN_MESSAGE = (
+FROZEN_MESSAGE = gettext_lazy(
     "This account is frozen while its recovery is reviewed. Sign-ins and payouts are paused; "
     "follow the instructions in the e-mail we sent to your contact address."
 )

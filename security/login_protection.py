@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.addresses import canonical_email
 from audit.events import EventKind, RequestContext, record_event
@@ -46,7 +47,7 @@ class LoginLocked(Exception):
     """Too many recent failures: the caller should answer 429 with this Retry-After (seconds)."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"Try again in {retry_after} seconds.")
+        super().__init__(_("Try again in %(seconds)d seconds.") % {"seconds": retry_after})
         self.retry_after = retry_after
 
 

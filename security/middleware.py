@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.access import TwoStepEnrolmentRequired
 from security import sessions
@@ -48,7 +49,7 @@ class AccountGateMiddleware:
                 request,
                 status=401,
                 code="session_expired",
-                detail="Your session ended. Please sign in again.",
+                detail=_("Your session ended. Please sign in again."),
                 redirect_to=reverse("security:login"),
             )
         if user.is_frozen and not may_sign_in_while_frozen(user, request.known_device_id):
@@ -65,7 +66,7 @@ class AccountGateMiddleware:
                 request,
                 status=401,
                 code="two_step_required",
-                detail="Enter the code from your second step to continue.",
+                detail=_("Enter the code from your second step to continue."),
                 redirect_to=reverse("security:login-verify"),
             )
         sessions.touch(request)

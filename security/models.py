@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class UserSession(models.Model):
@@ -85,7 +86,7 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name_plural = "password history"
+        verbose_name_plural = gettext_lazy("password history")
 
     def __str__(self):
         return f"{self.user} at {self.created:%Y-%m-%d}"
@@ -107,8 +108,8 @@ class KnownOrigin(models.Model):
     network (an IPv4 /24 or an IPv6 /48), with when it was first and last seen."""
 
     class Kind(models.TextChoices):
-        DEVICE = "device", "Browser"
-        NETWORK = "network", "Network"
+        DEVICE = "device", gettext_lazy("Browser")
+        NETWORK = "network", gettext_lazy("Network")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_origins")
     kind = models.CharField(max_length=8, choices=Kind.choices)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions
 
 from audit.events import EventKind, RequestContext, record_event
@@ -25,11 +27,11 @@ from security.throttles import PasswordChangeThrottle
 # Session key: when this session last checked the current password (besides the sign-in's, AUTH_AT).
 PASSWORD_CONFIRMED_AT = "password_confirmed_at"
 
-REAUTHENTICATION_DETAIL = (
+REAUTHENTICATION_DETAIL = gettext_lazy(
     "Confirm your current password: changes to two-step verification need a sign-in or your "
     'password within the last 5 minutes. Send it as "password" with this request.'
 )
-WRONG_PASSWORD = "That is not your current password. Type it again."
+WRONG_PASSWORD = gettext_lazy("That is not your current password. Type it again.")
 
 
 class WrongPassword(Exception):
@@ -40,7 +42,7 @@ class TooManyGuesses(Exception):
     """The account's budget of password guesses is spent; `wait` is in seconds."""
 
     def __init__(self, wait: int):
-        super().__init__(f"Too many tries. Wait {wait} seconds.")
+        super().__init__(_("Too many tries. Wait %(seconds)d seconds.") % {"seconds": wait})
         self.wait = wait
 
 

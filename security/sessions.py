@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import EventKind, RequestContext, record_event
 from security.device_names import describe_device
@@ -103,7 +104,7 @@ def end_session(user, session_id, *, current_key: str | None, context: RequestCo
     if row is None:
         return False
     if row.session_key == current_key:
-        raise CurrentSessionError("This is the session you are using: sign out instead.")
+        raise CurrentSessionError(_("This is the session you are using: sign out instead."))
     end([row])
     record_event(user, EventKind.SESSION_ENDED, context=context, device=row.device, ip=row.ip, count=1)
     return True

@@ -16,6 +16,7 @@ from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import SecondStepMethod
 from accounts.selectors import two_step_enabled
@@ -27,8 +28,12 @@ from security.freeze import FROZEN_MESSAGE, freeze_link_url, may_sign_in_while_f
 from security.passwords import verdicts
 from security.two_step.devices import available_methods
 
-GENERIC_LOGIN_ERROR = "That e-mail and password do not match an account. Check both and try again."
-LOCKED_MESSAGE = "Too many failed sign-ins. Wait {minutes} before trying again, or reset your password."
+GENERIC_LOGIN_ERROR = gettext_lazy(
+    "That e-mail and password do not match an account. Check both and try again."
+)
+LOCKED_MESSAGE = gettext_lazy(
+    "Too many failed sign-ins. Wait %(minutes)s before trying again, or reset your password."
+)
 
 
 class Outcome(StrEnum):
@@ -66,8 +71,8 @@ class SignInResult:
 
 def _locked(retry_after: int) -> SignInResult:
     minutes = max(1, -(-retry_after // 60))
-    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return SignInResult(Outcome.LOCKED, LOCKED_MESSAGE.format(minutes=wait), retry_after=retry_after)
+    wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return SignInResult(Outcome.LOCKED, LOCKED_MESSAGE % {"minutes": wait}, retry_after=retry_after)
 
 
 def sign_in(request, email: str, password: str, context: RequestContext) -> SignInResult:

@@ -13,12 +13,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from security.two_step.step_up import is_fresh, step_up_url
 from sellercenter.admin_filters import DeclaredFiltersOnly, hidden_field_errors
 
-NUL_REFUSED = "The request contains a NUL character, which no field of the admin accepts."
+NUL_REFUSED = gettext_lazy("The request contains a NUL character, which no field of the admin accepts.")
 
 
 def _has_nul(query) -> bool:
@@ -26,9 +28,9 @@ def _has_nul(query) -> bool:
 
 
 class SellerCenterAdminSite(admin.AdminSite):
-    site_header = "Seller Center support"
-    site_title = "Seller Center support"
-    index_title = "Accounts, shops and security"
+    site_header = gettext_lazy("Seller Center support")
+    site_title = gettext_lazy("Seller Center support")
+    index_title = gettext_lazy("Accounts, shops and security")
 
     def has_permission(self, request):
         # Support staff can suspend members and end sessions: a phished password alone, or a
@@ -67,7 +69,7 @@ class SellerCenterAdminSite(admin.AdminSite):
                 and self.has_permission(request)
                 and not is_fresh(request)
             ):
-                messages.info(request, "Confirm it is you, then make the change again.")
+                messages.info(request, _("Confirm it is you, then make the change again."))
                 return redirect(step_up_url(request.path))
             return guarded(request, *args, **kwargs)
 
@@ -81,8 +83,10 @@ class SellerCenterAdminSite(admin.AdminSite):
         if user.is_active and user.is_staff and not self.has_permission(request):
             messages.warning(
                 request,
-                "The support admin needs two-step verification with the authenticator app. Turn it "
-                "on (or sign in again with it), then open the admin again.",
+                _(
+                    "The support admin needs two-step verification with the authenticator app. Turn it "
+                    "on (or sign in again with it), then open the admin again."
+                ),
             )
             return redirect("security:account-security")
         return redirect("accounts:shops")

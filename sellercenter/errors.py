@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import MissingGrant
 from permissions.registry import roles_granting, what_grant_opens
@@ -42,12 +44,15 @@ def _ways_back(request) -> list[tuple[str, str]]:
     membership = getattr(request, "membership", None)
     if membership is not None:
         links.append(
-            (f"Back to {membership.shop.name}", reverse("accounts:dashboard", args=[membership.shop.slug]))
+            (
+                _("Back to %(shop)s") % {"shop": membership.shop.name},
+                reverse("accounts:dashboard", args=[membership.shop.slug]),
+            )
         )
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        links.append(("Your shops", reverse("accounts:shops")))
+        links.append((_("Your shops"), reverse("accounts:shops")))
     else:
-        links.append(("Sign in", reverse("security:login")))
+        links.append((_("Sign in"), reverse("security:login")))
     return links
 
 
@@ -57,15 +62,18 @@ def _render(request, page: ErrorPage):
 
 def bad_request(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return _api_error(400, "bad_request", "The request could not be understood.")
+        return _api_error(400, "bad_request", _("The request could not be understood."))
     return _render(
         request,
         ErrorPage(
             400,
-            "We could not understand that request",
-            "The request that reached us was incomplete or malformed, so nothing was done.",
-            "This happens when an address is cut short, or a form is sent in a way our pages never send it.",
-            ["Go back, reload the page and try again.", "If you typed the address, check it."],
+            _("We could not understand that request"),
+            _("The request that reached us was incomplete or malformed, so nothing was done."),
+            _(
+                "This happens when an address is cut short, or a form is sent in a way our pages never "
+                "send it."
+            ),
+            [_("Go back, reload the page and try again."), _("If you typed the address, check it.")],
             _ways_back(request),
         ),
     )
@@ -73,7 +81,7 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return _api_error(403, "permission_denied", str(exception or "") or "You may not do this.")
+        return _api_error(403, "permission_denied", str(exception or "") or _("You may not do this."))
     if isinstance(exception, MissingGrant):
         return _render(request, _missing_grant(request, exception))
     detail = str(exception or "")
@@ -81,11 +89,13 @@ def permission_denied(request, exception=None):
         request,
         ErrorPage(
             403,
-            "You cannot open this page",
-            detail or "Your account is signed in, but it may not open this page.",
-            "Seller Center lets each person do only what their account and roles allow, so that a "
-            "stolen login can do as little harm as possible.",
-            ["If you think you should have access, ask the shop owner."],
+            _("You cannot open this page"),
+            detail or _("Your account is signed in, but it may not open this page."),
+            _(
+                "Seller Center lets each person do only what their account and roles allow, so that a "
+                "stolen login can do as little harm as possible."
+            ),
+            [_("If you think you should have access, ask the shop owner.")],
             _ways_back(request),
         ),
     )
@@ -94,26 +104,30 @@ def permission_denied(request, exception=None):
 def _missing_grant(request, refusal: MissingGrant) -> ErrorPage:
     shop = refusal.membership.shop
     opens = what_grant_opens(refusal.grant)
-    roles = [role.label for role in roles_granting(refusal.grant)]
+    roles = [str(role.label) for role in roles_granting(refusal.grant)]
     owner = shop.owner
     owner_name = (
         f"{owner.get_full_name()} ({owner.email})" if owner.get_full_name() != owner.email else owner.email
     )
     if roles:
         steps = [
-            f"Ask the shop owner, {owner_name}, to give you one of these roles in User Management.",
-            "Once they have, reload this page: the change takes effect at once.",
+            _("Ask the shop owner, %(owner)s, to give you one of these roles in User Management.")
+            % {"owner": owner_name},
+            _("Once they have, reload this page: the change takes effect at once."),
         ]
     else:
         steps = [
-            f"Only the shop owner can do this. If it needs doing, ask {owner_name}.",
+            _("Only the shop owner can do this. If it needs doing, ask %(owner)s.") % {"owner": owner_name},
         ]
     return ErrorPage(
         403,
-        f"Your roles in {shop.name} do not include {opens}",
-        f"You are a member of {shop.name}, but none of your roles opens {opens}.",
-        "Each member sees only the parts of the shop their roles include, so that a phished login can do "
-        "as little harm as possible. The shop owner assigns roles.",
+        _("Your roles in %(shop)s do not include %(opens)s") % {"shop": shop.name, "opens": opens},
+        _("You are a member of %(shop)s, but none of your roles opens %(opens)s.")
+        % {"shop": shop.name, "opens": opens},
+        _(
+            "Each member sees only the parts of the shop their roles include, so that a phished login can do "
+            "as little harm as possible. The shop owner assigns roles."
+        ),
         steps,
         _ways_back(request),
         roles,
@@ -122,18 +136,20 @@ def _missing_grant(request, refusal: MissingGrant) -> ErrorPage:
 
 def page_not_found(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return _api_error(404, "not_found", "Not found.")
+        return _api_error(404, "not_found", _("Not found."))
     return _render(
         request,
         ErrorPage(
             404,
-            "We cannot find that page",
-            "There is no page at this address, or it belongs to a shop you are not a member of.",
-            "Pages of other shops, and of shops you were removed from, are shown as not found, so that "
-            "nobody can learn which shops exist.",
+            _("We cannot find that page"),
+            _("There is no page at this address, or it belongs to a shop you are not a member of."),
+            _(
+                "Pages of other shops, and of shops you were removed from, are shown as not found, so that "
+                "nobody can learn which shops exist."
+            ),
             [
-                "Check the address if you typed it.",
-                "If someone sent you the link, ask the shop owner whether you are still a member.",
+                _("Check the address if you typed it."),
+                _("If someone sent you the link, ask the shop owner whether you are still a member."),
             ],
             _ways_back(request),
         ),
@@ -142,27 +158,31 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     if request.path.startswith(API_PREFIX):
-        return _api_error(500, "server_error", "Something went wrong on our side. Try again in a moment.")
+        return _api_error(500, "server_error", _("Something went wrong on our side. Try again in a moment."))
     # Rendered without the request's context: whatever failed (the database, a context processor)
     # must not fail this page too.
     page = ErrorPage(
         500,
-        "Something went wrong on our side",
-        "The page could not be completed because of an error in Seller Center, not in anything you did.",
-        "The error was written to our server log.",
+        _("Something went wrong on our side"),
+        _("The page could not be completed because of an error in Seller Center, not in anything you did."),
+        _("The error was written to our server log."),
         [
-            "Try again in a moment.",
-            "If you were saving a change, open the page again and check whether it was saved before "
-            "you repeat it.",
+            _("Try again in a moment."),
+            _(
+                "If you were saving a change, open the page again and check whether it was saved before "
+                "you repeat it."
+            ),
         ],
-        [("Go to Seller Center", "/")],
+        [(_("Go to Seller Center"), "/")],
     )
     return HttpResponseServerError(loader.get_template("errors/error.html").render({"error": page}))
 
 
 CSRF_REASONS = {
-    "CSRF cookie not set.": "Your browser did not send back the security cookie this form needs: cookies "
-    "may be blocked for this site.",
+    "CSRF cookie not set.": gettext_lazy(
+        "Your browser did not send back the security cookie this form needs: cookies "
+        "may be blocked for this site."
+    ),
 }
 
 
@@ -171,23 +191,27 @@ def csrf_failure(request, reason=""):
     sign-in or sign-out, or cookies blocked."""
     if request.path.startswith(API_PREFIX):
         return _api_error(
-            403, "csrf_failed", "CSRF check failed: send the X-CSRFToken header from GET /api/v1/auth/csrf."
+            403,
+            "csrf_failed",
+            _("CSRF check failed: send the X-CSRFToken header from GET /api/v1/auth/csrf."),
         )
     steps = [
-        "Go back, reload the page, and send the form again.",
-        "If it happens again, allow cookies for this site.",
+        _("Go back, reload the page, and send the form again."),
+        _("If it happens again, allow cookies for this site."),
     ]
     return _render(
         request,
         ErrorPage(
             403,
-            "This form expired",
+            _("This form expired"),
             CSRF_REASONS.get(
-                reason, "The form was sent from a page that is no longer valid, so nothing was done."
+                reason, _("The form was sent from a page that is no longer valid, so nothing was done.")
             ),
-            "Every form carries a code from the page it came from, so that other websites cannot send forms "
-            "in your name. The code no longer matches: the page was open while you signed in or out in "
-            "another tab, or for a long time.",
+            _(
+                "Every form carries a code from the page it came from, so that other websites cannot send "
+                "forms in your name. The code no longer matches: the page was open while you signed in or "
+                "out in another tab, or for a long time."
+            ),
             steps,
             _ways_back(request),
         ),

@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from rest_framework import exceptions, permissions
 
@@ -56,7 +57,8 @@ class TeamActions(permissions.BasePermission):
         for action in actions:
             if action.grant not in membership.grants:
                 raise exceptions.PermissionDenied(
-                    f"Your roles in this shop do not include {action.grant.value}.", code="missing_grant"
+                    _("Your roles in this shop do not include %(grant)s.") % {"grant": action.grant.value},
+                    code="missing_grant",
                 )
         if any(needs_fresh_step(action) for action in actions):
             return FreshSecondStep().has_permission(request, view)

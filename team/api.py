@@ -8,6 +8,7 @@ Every shop endpoint checks, in order: signed in (401), a member of the shop (404
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
@@ -105,7 +106,7 @@ class TeamView(APIView):
     def member(self, member_id):
         found = selectors.member_of(self.membership.shop, member_id)
         if found is None:
-            raise Http404("No such member.")
+            raise Http404(_("No such member."))
         return found
 
     def member_data(self, member_id) -> dict:
@@ -114,7 +115,7 @@ class TeamView(APIView):
     def invitation(self, invitation_id):
         found = selectors.invitation_of(self.membership.shop, invitation_id)
         if found is None:
-            raise Http404("No such invitation.")
+            raise Http404(_("No such invitation."))
         return found
 
 
@@ -274,7 +275,7 @@ class MembershipView(APIView):
     def delete(self, request, slug):
         membership = selectors.active_membership(request.user, slug)
         if membership is None:
-            raise Http404("No such shop.")
+            raise Http404(_("No such shop."))
         call(leave_shop, membership, context=RequestContext.from_request(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -306,7 +307,7 @@ class AcceptInvitationView(APIView):
             raise serializers.ValidationError(
                 {
                     "password": [
-                        serializers.ErrorDetail("Choose a password for your new account.", code="required")
+                        serializers.ErrorDetail(_("Choose a password for your new account."), code="required")
                     ]
                 }
             )

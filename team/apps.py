@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class TeamConfig(AppConfig):
     """Sub-accounts: sign-up, the shop's team (User Management), invitations and member settings."""
 
     name = "team"
-    verbose_name = "Team"
+    verbose_name = gettext_lazy("Team")
 
     def ready(self):
         from accounts import panels

@@ -3,6 +3,8 @@ in, passwords) are the services', whose ValidationErrors land on the same fields
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from permissions.registry import ROLE_CHOICES, ROLES
 from security.forms import NewPasswordForm
@@ -24,13 +26,13 @@ def roles_field() -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         choices=ROLE_CHOICES,
         widget=RoleCheckboxes(attrs={"data-role-box": ""}),
-        error_messages={"required": "Choose at least one role."},
+        error_messages={"required": gettext_lazy("Choose at least one role.")},
     )
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address",
+        label=gettext_lazy("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
@@ -44,14 +46,14 @@ class MemberRolesForm(forms.Form):
 def clean_shop_name(value: str) -> str:
     name = " ".join(value.split())
     if len(name) < 2:
-        raise ValidationError("Give the shop a name of at least 2 characters.", code="min_length")
+        raise ValidationError(_("Give the shop a name of at least 2 characters."), code="min_length")
     if not name.isprintable():
-        raise ValidationError("Use letters, digits, spaces and punctuation only.", code="invalid")
+        raise ValidationError(_("Use letters, digits, spaces and punctuation only."), code="invalid")
     return name
 
 
 class NewShopForm(forms.Form):
-    name = forms.CharField(label="Shop name", max_length=120)
+    name = forms.CharField(label=gettext_lazy("Shop name"), max_length=120)
 
     def clean_name(self):
         return clean_shop_name(self.cleaned_data["name"])
@@ -61,11 +63,11 @@ class SignupForm(NewPasswordForm):
     """E-mail, shop name and a password typed twice (SPEC §4's rules run in the service)."""
 
     email = forms.EmailField(
-        label="E-mail address",
+        label=gettext_lazy("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
-    shop_name = forms.CharField(label="Shop name", max_length=120)
+    shop_name = forms.CharField(label=gettext_lazy("Shop name"), max_length=120)
     field_order = ["email", "shop_name", "new_password", "new_password_again"]
 
     def clean_shop_name(self):
@@ -76,10 +78,14 @@ class NewMemberForm(NewPasswordForm):
     """A new person accepting an invitation: their names and a password typed twice."""
 
     first_name = forms.CharField(
-        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=gettext_lazy("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=gettext_lazy("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     field_order = ["first_name", "last_name", "new_password", "new_password_again"]
 
@@ -88,7 +94,7 @@ class NewMemberForm(NewPasswordForm):
         for field in ("first_name", "last_name"):
             value = " ".join(data.get(field, "").split())
             if field in data and not value.isprintable():
-                self.add_error(field, "Use letters, spaces and punctuation only.")
+                self.add_error(field, _("Use letters, spaces and punctuation only."))
             data[field] = value
         return data
 
@@ -103,11 +109,11 @@ class SignupConfirmForm(forms.Form):
 
 class InviteDomainsForm(forms.Form):
     invite_domains = forms.CharField(
-        label="Your company's e-mail domains",
+        label=gettext_lazy("Your company's e-mail domains"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "example.com"}),
-        help_text="One per line, or separated by commas. Leave empty to invite any address.",
+        help_text=gettext_lazy("One per line, or separated by commas. Leave empty to invite any address."),
     )
 
 
@@ -117,10 +123,10 @@ class ShopTwoStepForm(forms.Form):
 
 class ResetTwoStepForm(forms.Form):
     reason = forms.CharField(
-        label="Why (optional, shown to the member)",
+        label=gettext_lazy("Why (optional, shown to the member)"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Lost their phone and recovery codes"}),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Lost their phone and recovery codes")}),
     )
 
 

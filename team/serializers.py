@@ -1,6 +1,7 @@
 """Shapes of the team API (SPEC §10). Input serializers check types and lengths only: the rules are
 the services', whose ValidationErrors come back as field errors the same way."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.acting import MAX_ROLES_GIVEN
@@ -52,7 +53,7 @@ class MemberChangeSerializer(serializers.Serializer):
 
     def validate(self, data):
         if not data:
-            raise serializers.ValidationError("Give roles, status or both.", code="required")
+            raise serializers.ValidationError(_("Give roles, status or both."), code="required")
         return data
 
 

@@ -9,6 +9,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import invitations, signups
 from accounts.acting import check_acting
@@ -41,8 +43,8 @@ from team.throttles import (
     TwoStepReminderThrottle,
 )
 
-RESET_REFUSED_ELSEWHERE = (
-    "This person's account is also used outside {shop} (another shop, or Seller Center support), so "
+RESET_REFUSED_ELSEWHERE = gettext_lazy(
+    "This person's account is also used outside %(shop)s (another shop, or Seller Center support), so "
     "its two-step verification cannot be reset from here. They can recover it at /recover/, where "
     "support checks their identity."
 )
@@ -79,14 +81,16 @@ def reset_member_two_step(
     """
     check_acting(acting, membership.shop, "users.reset_two_step")
     if membership.is_owner:
-        raise OwnerProtected("The owner's two-step verification is theirs to manage, on Account Security.")
+        raise OwnerProtected(_("The owner's two-step verification is theirs to manage, on Account Security."))
     if membership.pk == acting.pk:
-        raise OwnMembership("Manage your own two-step verification on Account Security.")
+        raise OwnMembership(_("Manage your own two-step verification on Account Security."))
     if reaches_beyond(membership):
-        raise ResetNotAllowed(RESET_REFUSED_ELSEWHERE.format(shop=membership.shop.name))
+        raise ResetNotAllowed(RESET_REFUSED_ELSEWHERE % {"shop": membership.shop.name})
     reason = " ".join((reason or "").split())[:200] or f"Reset by the owner of {membership.shop.name}"
     if not reset_two_step(membership.user, by=acting.user, reason=reason, context=context):
-        raise TwoStepNotOn(f"{membership.user.email} has no two-step verification to reset.")
+        raise TwoStepNotOn(
+            _("%(email)s has no two-step verification to reset.") % {"email": membership.user.email}
+        )
     record_event(
         membership.user,
         EventKind.MEMBER_TWO_STEP_RESET,
@@ -118,7 +122,7 @@ def open_shop(request, *, name: str, context: RequestContext) -> Shop:
     """Another shop for the signed-in person, from the shop chooser, within SHOP_CREATION_RATE."""
     throttle = ShopCreationThrottle()
     if not throttle.allow_request(request, None):
-        raise RateLimited(throttle.wait(), "You opened several shops lately. Try again later.")
+        raise RateLimited(throttle.wait(), _("You opened several shops lately. Try again later."))
     return create_shop(owner=request.user, name=name, context=context)
 
 
@@ -183,7 +187,8 @@ def accept_as_new_person(
         invitation = invitations.claim(link)
         if user_exists(invitation.email):
             raise SignInRequired(
-                f"{invitation.email} already has a Seller Center account. Sign in with it to accept."
+                _("%(email)s already has a Seller Center account. Sign in with it to accept.")
+                % {"email": invitation.email}
             )
         user = create_account(
             email=invitation.email,

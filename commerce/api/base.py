@@ -4,6 +4,7 @@ times in the API's shape, and refusals as {"detail", "code"} (SPEC §10)."""
 from datetime import UTC
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -36,7 +37,7 @@ class MoneyField(serializers.Field):
         try:
             return money.parse_amount(data)
         except ValueError:
-            raise serializers.ValidationError("Enter an amount such as 19.90.") from None
+            raise serializers.ValidationError(_("Enter an amount such as 19.90.")) from None
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -155,11 +156,11 @@ class ObjectAction(ShopEndpoint):
                 data = self.valid(self.input_serializer) if self.input_serializer else {}
                 return self.output(self.perform(obj, data))
 
-            post.__doc__ = ACTIONS[cls.action].label + "."
+            post.__doc__ = str(ACTIONS[cls.action].label) + "."
             cls.post = extend_schema(
                 request=cls.input_serializer,
                 responses={200: cls.serializer_class},
-                summary=ACTIONS[cls.action].label,
+                summary=str(ACTIONS[cls.action].label),
             )(post)
 
     def perform(self, obj, data):
@@ -170,7 +171,9 @@ def filtered_status(request, choices) -> str | None:
     """The ?status= of a list, or None; 400 for a status the list does not have."""
     value = request.query_params.get("status") or None
     if value is not None and value not in choices.values:
-        raise serializers.ValidationError({"status": [f"Choose one of: {', '.join(choices.values)}."]})
+        raise serializers.ValidationError(
+            {"status": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}]}
+        )
     return value
 
 

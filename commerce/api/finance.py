@@ -1,6 +1,7 @@
 """shops/<slug>/finance: bills (+ export as CSV), the balance, the payout account and withdrawals."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -176,7 +177,7 @@ class PayoutAccountView(ShopEndpoint):
         """The payout account (masked): the one under review if a change waits, else the active one."""
         account = selectors.current_payout_account(self.shop)
         if account is None:
-            raise NotFound("This shop has no payout account yet.")
+            raise NotFound(_("This shop has no payout account yet."))
         return self.output(account)
 
     @extend_schema(request=PayoutAccountInput, responses={200: PayoutAccountSerializer})

@@ -230,7 +230,7 @@ def _plan_move(name, area, transition, find, serializer):
             "serializer_class": serializer,
             "perform": lambda self, plan, data: services.move_plan(plan, transition),
             "conflicts": {
-                services.PLAN_MOVES[transition][0]: services.PLAN_MOVES[transition][1].format(status="…")
+                services.PLAN_MOVES[transition][0]: services.PLAN_MOVES[transition][1] % {"status": "…"}
             },
             "__module__": __name__,
         },

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_fsm import FSMField, transition
 
 from accounts.models import Shop
@@ -9,8 +10,8 @@ from commerce.models.common import MONEY, not_negative, status_valid
 
 
 class ProductStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    DELISTED = "delisted", "Delisted"
+    ACTIVE = "active", gettext_lazy("Active")
+    DELISTED = "delisted", gettext_lazy("Delisted")
 
 
 class Product(models.Model):

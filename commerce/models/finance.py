@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_fsm import FSMField, transition
 
 from accounts.models import Shop
@@ -12,16 +13,18 @@ from commerce.models.common import MONEY, not_negative, status_valid
 
 
 class BillStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    SETTLED = "settled", "Settled"
+    OPEN = "open", gettext_lazy("Open")
+    SETTLED = "settled", gettext_lazy("Settled")
 
 
 class Bill(models.Model):
     """One month's sales and the platform's fees on them; once settled, its net counts in the balance."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="bills")
-    period = models.DateField(help_text="The first day of the month the bill covers.")
-    reference = models.CharField(max_length=64, blank=True, help_text="The statement's reference.")
+    period = models.DateField(help_text=gettext_lazy("The first day of the month the bill covers."))
+    reference = models.CharField(
+        max_length=64, blank=True, help_text=gettext_lazy("The statement's reference.")
+    )
     amount = models.DecimalField(**MONEY)
     fees = models.DecimalField(**MONEY, default=0)
     status = models.CharField(max_length=16, choices=BillStatus.choices, default=BillStatus.OPEN)
@@ -46,27 +49,33 @@ class Bill(models.Model):
 
 
 class PayoutAccountStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PENDING_REVIEW = "pending_review", "Waiting for review"
-    REPLACED = "replaced", "Replaced"
-    REJECTED = "rejected", "Rejected by support"
-    ROLLED_BACK = "rolled_back", "Rolled back"
+    ACTIVE = "active", gettext_lazy("Active")
+    PENDING_REVIEW = "pending_review", gettext_lazy("Waiting for review")
+    REPLACED = "replaced", gettext_lazy("Replaced")
+    REJECTED = "rejected", gettext_lazy("Rejected by support")
+    ROLLED_BACK = "rolled_back", gettext_lazy("Rolled back")
 
 
 class HoldReason(models.TextChoices):
     """Why withdrawals wait after a change of the payout account (SPEC §6a)."""
 
-    CHANGE = "change", "Every change of the payout account holds withdrawals for 72 hours"
-    NEW_DEVICE = "new_device", "The change came from a browser first seen on this account in the last 30 days"
+    CHANGE = "change", gettext_lazy("Every change of the payout account holds withdrawals for 72 hours")
+    NEW_DEVICE = (
+        "new_device",
+        gettext_lazy("The change came from a browser first seen on this account in the last 30 days"),
+    )
     NEW_NETWORK = (
         "new_network",
-        "The change came from a network first seen on this account in the last 30 days",
+        gettext_lazy("The change came from a network first seen on this account in the last 30 days"),
     )
     RECENT_ACCOUNT_CHANGE = (
         "recent_account_change",
-        "The e-mail address, password or two-step settings changed in the last 7 days",
+        gettext_lazy("The e-mail address, password or two-step settings changed in the last 7 days"),
     )
-    REVIEW = "review", "This account number is registered by another shop: support reviews it first"
+    REVIEW = (
+        "review",
+        gettext_lazy("This account number is registered by another shop: support reviews it first"),
+    )
 
 
 class PayoutAccount(models.Model):
@@ -114,7 +123,9 @@ class PayoutAccount(models.Model):
             ),
             status_valid("payout_account", PayoutAccountStatus),
         ]
-        permissions = [("review_payoutaccount", "Can approve or reject a flagged payout account")]
+        permissions = [
+            ("review_payoutaccount", gettext_lazy("Can approve or reject a flagged payout account"))
+        ]
 
     def __str__(self):
         return f"{self.bank_name} {self.masked}"
@@ -136,7 +147,7 @@ class PayoutAccount(models.Model):
         self.fingerprint = sealing.fingerprint(self.routing_code, number)
 
     def hold_reason_labels(self) -> list[str]:
-        return [HoldReason(code).label for code in self.hold_reasons if code in HoldReason.values]
+        return [str(HoldReason(code).label) for code in self.hold_reasons if code in HoldReason.values]
 
     @transition(field=status, source=PayoutAccountStatus.PENDING_REVIEW, target=PayoutAccountStatus.ACTIVE)
     def approve(self, *, by, reason: str):
@@ -170,9 +181,9 @@ class PayoutAccount(models.Model):
 
 
 class WithdrawalStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    PAID = "paid", "Paid out"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", gettext_lazy("Requested")
+    PAID = "paid", gettext_lazy("Paid out")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 class Withdrawal(models.Model):

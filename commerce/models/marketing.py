@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from accounts.models import Shop
@@ -13,9 +14,9 @@ from commerce.models.common import MONEY, PERCENT, not_negative, percent, status
 
 
 class CampaignStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    ACTIVE = "active", "Active"
-    ENDED = "ended", "Ended"
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    ACTIVE = "active", gettext_lazy("Active")
+    ENDED = "ended", gettext_lazy("Ended")
 
 
 class Campaign(models.Model):
@@ -63,9 +64,9 @@ class Campaign(models.Model):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", gettext_lazy("Active")
+    PAUSED = "paused", gettext_lazy("Paused")
+    ENDED = "ended", gettext_lazy("Ended")
 
 
 class PlanTransitions:
@@ -118,17 +119,21 @@ class AffiliatePlan(PlanTransitions, models.Model):
 
 
 class CreatorStatus(models.TextChoices):
-    CONTACTED = "contacted", "Contacted"
-    JOINED = "joined", "Joined"
-    DECLINED = "declined", "Declined"
+    CONTACTED = "contacted", gettext_lazy("Contacted")
+    JOINED = "joined", gettext_lazy("Joined")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class CreatorContact(models.Model):
     """A creator the shop contacted about an affiliate plan, and what they answered."""
 
     plan = models.ForeignKey(AffiliatePlan, on_delete=models.CASCADE, related_name="creators")
-    handle = models.CharField(max_length=60, help_text="The creator's handle, e.g. @kitchen.tales")
-    channel = models.CharField(max_length=60, blank=True, help_text="Where they publish, e.g. video")
+    handle = models.CharField(
+        max_length=60, help_text=gettext_lazy("The creator's handle, e.g. @kitchen.tales")
+    )
+    channel = models.CharField(
+        max_length=60, blank=True, help_text=gettext_lazy("Where they publish, e.g. video")
+    )
     message = models.TextField(max_length=2000)
     status = models.CharField(max_length=16, choices=CreatorStatus.choices, default=CreatorStatus.CONTACTED)
     contacted_by = models.ForeignKey(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_fsm import FSMField, transition
 
 from accounts.models import Shop
@@ -11,8 +12,8 @@ from commerce.models.common import status_valid
 
 
 class ConversationStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", gettext_lazy("Open")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 class Conversation(models.Model):
@@ -41,8 +42,8 @@ class Conversation(models.Model):
 
 
 class MessageSender(models.TextChoices):
-    BUYER = "buyer", "Buyer"
-    SHOP = "shop", "Shop"
+    BUYER = "buyer", gettext_lazy("Buyer")
+    SHOP = "shop", gettext_lazy("Shop")
 
 
 class Message(models.Model):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from accounts.models import Shop
@@ -13,12 +14,12 @@ from commerce.models.common import MONEY, not_negative, status_valid
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partly refunded"
-    REFUNDED = "refunded", "Refunded"
+    PENDING = "pending", gettext_lazy("Pending")
+    SHIPPED = "shipped", gettext_lazy("Shipped")
+    DELIVERED = "delivered", gettext_lazy("Delivered")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    PARTIALLY_REFUNDED = "partially_refunded", gettext_lazy("Partly refunded")
+    REFUNDED = "refunded", gettext_lazy("Refunded")
 
 
 # Orders whose goods left the shop: they can be refunded (returns, damage), not cancelled.
@@ -29,8 +30,8 @@ class Carrier(models.TextChoices):
     DHL = "dhl", "DHL"
     FEDEX = "fedex", "FedEx"
     UPS = "ups", "UPS"
-    POSTAL = "postal", "National post"
-    OTHER = "other", "Other carrier"
+    POSTAL = "postal", gettext_lazy("National post")
+    OTHER = "other", gettext_lazy("Other carrier")
 
 
 class Order(models.Model):
@@ -89,11 +90,11 @@ class Order(models.Model):
 
 
 class RefundReason(models.TextChoices):
-    RETURNED = "returned", "Item returned"
-    DAMAGED = "damaged", "Arrived damaged"
-    NOT_AS_DESCRIBED = "not_as_described", "Not as described"
-    MISSING_ITEM = "missing_item", "Item missing from the parcel"
-    GOODWILL = "goodwill", "Goodwill gesture"
+    RETURNED = "returned", gettext_lazy("Item returned")
+    DAMAGED = "damaged", gettext_lazy("Arrived damaged")
+    NOT_AS_DESCRIBED = "not_as_described", gettext_lazy("Not as described")
+    MISSING_ITEM = "missing_item", gettext_lazy("Item missing from the parcel")
+    GOODWILL = "goodwill", gettext_lazy("Goodwill gesture")
 
 
 class Refund(models.Model):

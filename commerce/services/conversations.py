@@ -5,6 +5,7 @@ Messages are stored and shown in the conversation; nothing is sent to the buyer 
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commerce.errors import StateConflict
 from commerce.models import Conversation, ConversationStatus, Message, MessageSender
@@ -31,7 +32,7 @@ def reply(conversation: Conversation, *, body, by) -> Message:
     body = text(body, field="body", max_length=4000, multiline=True)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.status != ConversationStatus.OPEN:
-        raise StateConflict("This conversation is closed: reopen it to reply.", code="conversation_closed")
+        raise StateConflict(_("This conversation is closed: reopen it to reply."), code="conversation_closed")
     message = Message.objects.create(
         conversation=conversation, sender=MessageSender.SHOP, author=by, body=body
     )
@@ -43,7 +44,7 @@ def reply(conversation: Conversation, *, body, by) -> Message:
 @transaction.atomic
 def close_conversation(conversation: Conversation) -> Conversation:
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    move(conversation, "close", code="conversation_closed", message="This conversation is already closed.")
+    move(conversation, "close", code="conversation_closed", message=_("This conversation is already closed."))
     conversation.save(update_fields=["status"])
     return conversation
 
@@ -51,6 +52,6 @@ def close_conversation(conversation: Conversation) -> Conversation:
 @transaction.atomic
 def reopen_conversation(conversation: Conversation) -> Conversation:
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    move(conversation, "reopen", code="conversation_open", message="This conversation is already open.")
+    move(conversation, "reopen", code="conversation_open", message=_("This conversation is already open."))
     conversation.save(update_fields=["status"])
     return conversation

@@ -2,6 +2,8 @@
 verification on and not frozen, and a code bound to the action."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Shop
 from accounts.selectors import two_step_enabled
@@ -11,7 +13,7 @@ from permissions.registry import ACTIONS
 from security.two_step import errors as two_step_errors
 from security.two_step.step_up import approve
 
-CODE_NEEDED = "Enter a code from your authenticator app or a recovery code to approve {what}."
+CODE_NEEDED = gettext_lazy("Enter a code from your authenticator app or a recovery code to approve %(what)s.")
 
 
 def locked_shop(shop) -> Shop:
@@ -42,12 +44,14 @@ def approve_with_code(user, code: str | None, context: RequestContext, *, action
     recovery codes are used up.
     """
     if not (code or "").strip():
-        raise StepUpRequired(CODE_NEEDED.format(what=what), approves=what)
+        raise StepUpRequired(CODE_NEEDED % {"what": what}, approves=what)
     try:
         approve(user, code.strip()[:64], context, action=ACTIONS[action], summary=what)
     except two_step_errors.Throttled as error:
         raise CodesThrottled(error.message, error.wait) from None
     except two_step_errors.TwoStepError as error:
         raise StepUpRequired(
-            f"{error.message} The code must approve {what}.", approves=what, reason=error.code
+            f"{error.message} " + _("The code must approve %(what)s.") % {"what": what},
+            approves=what,
+            reason=error.code,
         ) from None

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commerce import money
 from commerce.errors import StateConflict
@@ -14,20 +16,25 @@ from commerce.models import AdPlan, AffiliatePlan, Campaign, CampaignStatus, Cre
 from commerce.services.common import collect, move, text
 
 LONGEST_CAMPAIGN = timedelta(days=366)
-ENDED = "This {kind} has ended: it cannot change. Create a new one instead."
+ENDED = {
+    "campaign": gettext_lazy("This campaign has ended: it cannot change. Create a new one instead."),
+    "plan": gettext_lazy("This plan has ended: it cannot change. Create a new one instead."),
+}
 
 
 def _percent(value, field: str, *, low: Decimal, high: Decimal) -> Decimal:
     if not isinstance(value, Decimal) or not value.is_finite() or not low <= value <= high:
-        raise ValidationError({field: [f"Enter a percentage from {low} to {high}."]})
+        raise ValidationError(
+            {field: [_("Enter a percentage from %(low)s to %(high)s.") % {"low": low, "high": high}]}
+        )
     if value != value.quantize(Decimal("0.01")):
-        raise ValidationError({field: ["Use at most two decimal places."]})
+        raise ValidationError({field: [_("Use at most two decimal places.")]})
     return value
 
 
 def _unique_name(model, shop, name: str, exclude_pk=None) -> str:
     if model.objects.filter(shop=shop, name__iexact=name).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": ["This shop already has one with this name."]}, code="unique")
+        raise ValidationError({"name": [_("This shop already has one with this name.")]}, code="unique")
     return name
 
 
@@ -36,7 +43,7 @@ def _saved(instance):
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationError({"name": ["This shop already has one with this name."]}) from None
+        raise ValidationError({"name": [_("This shop already has one with this name.")]}) from None
     return instance
 
 
@@ -46,15 +53,15 @@ def _saved(instance):
 def _campaign_fields(shop, *, name, discount_percent, starts_on: date, ends_on: date, today: date, pk=None):
     def dates():
         if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-            raise ValidationError({"starts_on": ["Enter both dates."]})
+            raise ValidationError({"starts_on": [_("Enter both dates.")]})
         if pk is None and starts_on < today:
-            raise ValidationError({"starts_on": ["A new campaign cannot start in the past."]})
+            raise ValidationError({"starts_on": [_("A new campaign cannot start in the past.")]})
         if ends_on < starts_on:
-            raise ValidationError({"ends_on": ["The campaign must end on or after the day it starts."]})
+            raise ValidationError({"ends_on": [_("The campaign must end on or after the day it starts.")]})
         if ends_on < today:
-            raise ValidationError({"ends_on": ["The last day has passed: choose today or a later day."]})
+            raise ValidationError({"ends_on": [_("The last day has passed: choose today or a later day.")]})
         if ends_on - starts_on > LONGEST_CAMPAIGN:
-            raise ValidationError({"ends_on": ["A campaign runs for a year at most."]})
+            raise ValidationError({"ends_on": [_("A campaign runs for a year at most.")]})
         return starts_on, ends_on
 
     cleaned = collect(
@@ -85,7 +92,7 @@ def change_campaign(campaign: Campaign, *, name, discount_percent, starts_on, en
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     today = timezone.localdate()
     if campaign.status == CampaignStatus.ENDED:
-        raise StateConflict(ENDED.format(kind="campaign"), code="campaign_ended")
+        raise StateConflict(ENDED["campaign"], code="campaign_ended")
     cleaned = _campaign_fields(
         campaign.shop,
         name=name,
@@ -97,7 +104,7 @@ def change_campaign(campaign: Campaign, *, name, discount_percent, starts_on, en
     )
     for field, value in cleaned.items():
         setattr(campaign, field, value)
-    move(campaign, "change", code="campaign_ended", message=ENDED.format(kind="campaign"), today=today)
+    move(campaign, "change", code="campaign_ended", message=ENDED["campaign"], today=today)
     return _saved(campaign)
 
 
@@ -109,7 +116,7 @@ def end_campaign(campaign: Campaign) -> Campaign:
         campaign,
         "end",
         code="campaign_ended",
-        message="This campaign has already ended.",
+        message=_("This campaign has already ended."),
         today=timezone.localdate(),
     )
     campaign.save()
@@ -161,7 +168,7 @@ def create_affiliate_plan(shop, *, name, commission_percent) -> AffiliatePlan:
 @transaction.atomic
 def change_affiliate_plan(plan: AffiliatePlan, *, name, commission_percent) -> AffiliatePlan:
     plan = AffiliatePlan.objects.select_for_update().get(pk=plan.pk)
-    move(plan, "change", code="plan_ended", message=ENDED.format(kind="plan"))
+    move(plan, "change", code="plan_ended", message=ENDED["plan"])
     cleaned = _plan_fields(
         AffiliatePlan,
         plan.shop,
@@ -179,7 +186,9 @@ def change_affiliate_plan(plan: AffiliatePlan, *, name, commission_percent) -> A
 def contact_creator(plan: AffiliatePlan, *, handle, channel, message, by) -> CreatorContact:
     """Record that the shop contacted a creator about the plan (once per creator and plan)."""
     if plan.status == PlanStatus.ENDED:
-        raise StateConflict("This plan has ended: contact creators about an active plan.", code="plan_ended")
+        raise StateConflict(
+            _("This plan has ended: contact creators about an active plan."), code="plan_ended"
+        )
     cleaned = collect(
         ("handle", lambda: _handle(plan, handle)),
         ("channel", lambda: text(channel, field="channel", max_length=60, required=False)),
@@ -189,15 +198,17 @@ def contact_creator(plan: AffiliatePlan, *, handle, channel, message, by) -> Cre
         with transaction.atomic():
             return CreatorContact.objects.create(plan=plan, contacted_by=by, **cleaned)
     except IntegrityError:
-        raise ValidationError({"handle": ["This creator was already contacted about this plan."]}) from None
+        raise ValidationError(
+            {"handle": [_("This creator was already contacted about this plan.")]}
+        ) from None
 
 
 def _handle(plan, handle) -> str:
     handle = text(handle, field="handle", max_length=60)
     if " " in handle:
-        raise ValidationError({"handle": ["A handle has no spaces, e.g. @kitchen.tales"]})
+        raise ValidationError({"handle": [_("A handle has no spaces, e.g. @kitchen.tales")]})
     if CreatorContact.objects.filter(plan=plan, handle__iexact=handle).exists():
-        raise ValidationError({"handle": ["This creator was already contacted about this plan."]})
+        raise ValidationError({"handle": [_("This creator was already contacted about this plan.")]})
     return handle
 
 
@@ -216,7 +227,7 @@ def create_ad_plan(shop, *, name, daily_budget) -> AdPlan:
 @transaction.atomic
 def change_ad_plan(plan: AdPlan, *, name, daily_budget) -> AdPlan:
     plan = AdPlan.objects.select_for_update().get(pk=plan.pk)
-    move(plan, "change", code="plan_ended", message=ENDED.format(kind="plan"))
+    move(plan, "change", code="plan_ended", message=ENDED["plan"])
     cleaned = _plan_fields(
         AdPlan, plan.shop, name=name, pk=plan.pk, daily_budget=lambda: _budget(plan.shop, daily_budget)
     )
@@ -228,9 +239,12 @@ def change_ad_plan(plan: AdPlan, *, name, daily_budget) -> AdPlan:
 # Pausing, resuming and ending either kind of plan.
 
 PLAN_MOVES = {
-    "pause": ("plan_not_active", "This plan is {status}: only an active plan can be paused."),
-    "resume": ("plan_not_paused", "This plan is {status}: only a paused plan can be resumed."),
-    "end": ("plan_ended", "This plan has already ended."),
+    "pause": ("plan_not_active", gettext_lazy("This plan is %(status)s: only an active plan can be paused.")),
+    "resume": (
+        "plan_not_paused",
+        gettext_lazy("This plan is %(status)s: only a paused plan can be resumed."),
+    ),
+    "end": ("plan_ended", gettext_lazy("This plan has already ended.")),
 }
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from audit.events import EventKind, RequestContext, record_event
@@ -15,8 +17,8 @@ from commerce.services.common import move, text
 
 TRACKING_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9\-]{3,39}$")
 REFUND_KEY = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
-NOT_REFUNDABLE = (
-    "This order is {status}: only shipped or delivered orders with something left to refund can be "
+NOT_REFUNDABLE = gettext_lazy(
+    "This order is %(status)s: only shipped or delivered orders with something left to refund can be "
     "refunded (cancel an order that has not shipped)."
 )
 
@@ -34,11 +36,11 @@ def ship_order(order: Order, *, carrier: str, tracking_number: str) -> Order:
     """
     errors = {}
     if carrier not in Carrier.values:
-        errors["carrier"] = ["Choose one of the carriers in the list."]
+        errors["carrier"] = [_("Choose one of the carriers in the list.")]
     tracking_number = re.sub(r"\s", "", str(tracking_number or "")).upper()
     if not TRACKING_NUMBER.match(tracking_number):
         errors["tracking_number"] = [
-            "Enter the carrier's tracking number: 4 to 40 letters, digits or dashes."
+            _("Enter the carrier's tracking number: 4 to 40 letters, digits or dashes.")
         ]
     if errors:
         raise ValidationError(errors)
@@ -47,7 +49,7 @@ def ship_order(order: Order, *, carrier: str, tracking_number: str) -> Order:
         order,
         "ship",
         code="order_not_shippable",
-        message="This order is {status}: only a pending order can be shipped.",
+        message=gettext_lazy("This order is %(status)s: only a pending order can be shipped."),
         carrier=carrier,
         tracking_number=tracking_number,
     )
@@ -64,8 +66,10 @@ def cancel_order(order: Order, *, reason: str) -> Order:
         order,
         "cancel",
         code="order_not_cancellable",
-        message="This order is {status}: only an order that has not shipped can be cancelled. "
-        "Refund it instead.",
+        message=gettext_lazy(
+            "This order is %(status)s: only an order that has not shipped can be cancelled. Refund "
+            "it instead."
+        ),
         reason=reason,
     )
     order.save()
@@ -85,9 +89,9 @@ def refund_order(
     key = str(key or "").strip()
     errors = {}
     if not REFUND_KEY.match(key):
-        errors["key"] = ["Send a refund request key of 8 to 64 letters, digits, dashes or underscores."]
+        errors["key"] = [_("Send a refund request key of 8 to 64 letters, digits, dashes or underscores.")]
     if reason not in RefundReason.values:
-        errors["reason"] = ["Choose one of the reasons in the list."]
+        errors["reason"] = [_("Choose one of the reasons in the list.")]
     try:
         note = text(note, field="note", max_length=500, required=False, multiline=True)
     except ValidationError as error:
@@ -106,19 +110,21 @@ def refund_order(
         if earlier is not None:
             if earlier.amount != amount or earlier.reason != reason:
                 raise StateConflict(
-                    "This refund request key was already used for a different refund. "
-                    "Reload the page to start a new refund.",
+                    _(
+                        "This refund request key was already used for a different refund. "
+                        "Reload the page to start a new refund."
+                    ),
                     code="refund_key_reused",
                 )
             return earlier, False
         if not can_proceed(order.refund):
             raise StateConflict(
-                NOT_REFUNDABLE.format(status=order.get_status_display().lower()), code="order_not_refundable"
+                NOT_REFUNDABLE % {"status": order.get_status_display().lower()}, code="order_not_refundable"
             )
         if amount > order.refundable:
             raise StateConflict(
-                f"At most {money.format_money(order.refundable, order.shop.currency)} remains refundable "
-                "on this order.",
+                _("At most %(amount)s remains refundable on this order.")
+                % {"amount": money.format_money(order.refundable, order.shop.currency)},
                 code="refund_exceeds_remaining",
             )
         order.refund(amount)

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.events import EventKind, RequestContext, record_event
 from commerce import sealing, selectors
@@ -50,7 +52,7 @@ def clean_details(*, holder_name, bank_name, account_number, routing_code) -> Pa
         value = sealing.normalise(str(account_number or ""))
         if not sealing.ACCOUNT_NUMBER.match(value):
             raise ValidationError(
-                {"account_number": ["Enter the account number or IBAN: 4 to 34 letters and digits."]}
+                {"account_number": [_("Enter the account number or IBAN: 4 to 34 letters and digits.")]}
             )
         return value
 
@@ -60,7 +62,10 @@ def clean_details(*, holder_name, bank_name, account_number, routing_code) -> Pa
             raise ValidationError(
                 {
                     "routing_code": [
-                        "Enter the bank code (sort code, routing number or BIC): 2 to 34 letters and digits."
+                        _(
+                            "Enter the bank code (sort code, routing number or BIC): 2 to 34 letters "
+                            "and digits."
+                        )
                     ]
                 }
             )
@@ -114,7 +119,9 @@ def change_payout_account(shop, *, by, details: PayoutDetails, code: str | None,
         details.holder_name,
         details.bank_name,
     ):
-        raise ValidationError({"account_number": ["These are already the details of your payout account."]})
+        raise ValidationError(
+            {"account_number": [_("These are already the details of your payout account.")]}
+        )
     approve_with_code(
         by,
         code,
@@ -219,7 +226,7 @@ def review_payout_account(account: PayoutAccount, *, by, approve: bool, reason: 
     return account
 
 
-NOT_PENDING = "This payout account is {status}: it is no longer waiting for review."
+NOT_PENDING = gettext_lazy("This payout account is %(status)s: it is no longer waiting for review.")
 
 
 def roll_back_recent_changes(shop, *, reason: str, context: RequestContext) -> PayoutAccount | None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from commerce import money
 from commerce.models import Product
@@ -38,21 +39,27 @@ def _sku(shop, sku, exclude_pk) -> str:
         raise ValidationError(
             {
                 "sku": [
-                    "Use 1 to 64 letters, digits, dots, dashes or underscores; start with a letter or digit."
+                    _(
+                        "Use 1 to 64 letters, digits, dots, dashes or underscores; start with a "
+                        "letter or digit."
+                    )
                 ]
             }
         )
     taken = Product.objects.filter(shop=shop, sku=sku).exclude(pk=exclude_pk)
     if taken.exists():
         raise ValidationError(
-            {"sku": [f"Another product of this shop already has the SKU {sku}."]}, code="unique"
+            {"sku": [_("Another product of this shop already has the SKU %(sku)s.") % {"sku": sku}]},
+            code="unique",
         )
     return sku
 
 
 def _stock(stock) -> int:
     if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= MAX_STOCK:
-        raise ValidationError({"stock": [f"Enter a whole number from 0 to {MAX_STOCK:,}."]})
+        raise ValidationError(
+            {"stock": [_("Enter a whole number from 0 to %(maximum)s.") % {"maximum": f"{MAX_STOCK:,}"}]}
+        )
     return stock
 
 
@@ -62,7 +69,7 @@ def _save(product: Product) -> Product:
             product.save()
     except IntegrityError:
         # Two requests chose the same SKU at once: the database's constraint decided.
-        raise ValidationError({"sku": ["Another product of this shop already has this SKU."]}) from None
+        raise ValidationError({"sku": [_("Another product of this shop already has this SKU.")]}) from None
     return product
 
 
@@ -81,7 +88,7 @@ def edit_product(product: Product, *, name, sku, price: Decimal, stock: int) -> 
 @transaction.atomic
 def activate_product(product: Product) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
-    move(product, "activate", code="product_already_active", message="This product is already on sale.")
+    move(product, "activate", code="product_already_active", message=_("This product is already on sale."))
     product.save(update_fields=["status", "updated"])
     return product
 
@@ -89,6 +96,6 @@ def activate_product(product: Product) -> Product:
 @transaction.atomic
 def delist_product(product: Product) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
-    move(product, "delist", code="product_already_delisted", message="This product is already delisted.")
+    move(product, "delist", code="product_already_delisted", message=_("This product is already delisted."))
     product.save(update_fields=["status", "updated"])
     return product

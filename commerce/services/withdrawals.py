@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import EventKind, RequestContext, record_event
 from commerce import money, selectors
@@ -22,33 +23,38 @@ from security.freeze import freeze_link_url
 
 def _hold_message(hold: selectors.Hold) -> str:
     if hold.until is None:
-        return (
+        return _(
             "Withdrawals are on hold while support reviews the new payout account. "
             "We e-mail the owner when the review is done."
         )
-    return (
-        "Withdrawals are on hold after the change of the payout account, until "
-        f"{timezone.localtime(hold.until):%d %b %Y %H:%M %Z}: {'; '.join(hold.labels)}."
-    )
+    return _(
+        "Withdrawals are on hold after the change of the payout account, until %(until)s: %(reasons)s."
+    ) % {
+        "until": f"{timezone.localtime(hold.until):%d %b %Y %H:%M %Z}",
+        "reasons": "; ".join(str(label) for label in hold.labels),
+    }
 
 
 def _check_can_withdraw(shop, amount: Decimal) -> None:
     """The state checks, each a 409 with its code: freeze, hold, no account, not enough balance."""
     if shop.owner.is_frozen:
         raise CommerceError(
-            "The shop owner's account is frozen while its recovery is reviewed: withdrawals wait "
-            "until it is unfrozen.",
+            _(
+                "The shop owner's account is frozen while its recovery is reviewed: withdrawals wait "
+                "until it is unfrozen."
+            ),
             code="account_frozen",
         )
     hold = selectors.payout_hold(shop)
     if hold is not None:
         raise PayoutHold(hold.until, hold.reasons, _hold_message(hold))
     if selectors.active_payout_account(shop) is None:
-        raise CommerceError("Set up a payout account first.", code="no_payout_account")
+        raise CommerceError(_("Set up a payout account first."), code="no_payout_account")
     available = selectors.available_balance(shop)
     if amount > available:
         raise CommerceError(
-            f"That is more than the available balance of {money.format_money(available, shop.currency)}.",
+            _("That is more than the available balance of %(amount)s.")
+            % {"amount": money.format_money(available, shop.currency)},
             code="insufficient_balance",
         )
 

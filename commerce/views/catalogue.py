@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commerce import selectors
@@ -20,7 +21,7 @@ def _form_page(request, form, *, title, status=200):
     context = {
         "form": form,
         "title": title,
-        "submit": "Save product",
+        "submit": _("Save product"),
         "back": _list_url(request.membership.shop.slug),
     }
     return render(request, "commerce/form.html", context, status=status)
@@ -35,9 +36,9 @@ def product_create(request, slug):
         except ValidationError as error:
             put_errors(form, error)
         else:
-            messages.success(request, f"{product.name} is on sale.")
+            messages.success(request, _("%(name)s is on sale.") % {"name": product.name})
             return redirect(_list_url(slug))
-    return _form_page(request, form, title="New product", status=400 if form.errors else 200)
+    return _form_page(request, form, title=_("New product"), status=400 if form.errors else 200)
 
 
 @page("products.edit")
@@ -56,9 +57,11 @@ def product_edit(request, slug, pk):
         except ValidationError as error:
             put_errors(form, error)
         else:
-            messages.success(request, f"{product.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": product.name})
             return redirect(_list_url(slug))
-    return _form_page(request, form, title=f"Edit {product.name}", status=400 if form.errors else 200)
+    return _form_page(
+        request, form, title=_("Edit %(name)s") % {"name": product.name}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -68,7 +71,7 @@ def product_activate(request, slug, pk):
     return act(
         request,
         lambda: services.activate_product(product),
-        success=f"{product.name} is on sale again.",
+        success=_("%(name)s is on sale again.") % {"name": product.name},
         back=_list_url(slug),
     )
 
@@ -80,6 +83,6 @@ def product_delist(request, slug, pk):
     return act(
         request,
         lambda: services.delist_product(product),
-        success=f"{product.name} was delisted.",
+        success=_("%(name)s was delisted.") % {"name": product.name},
         back=_list_url(slug),
     )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commerce import selectors
@@ -45,10 +46,10 @@ def conversation_open(request, slug):
         except ValidationError as error:
             put_errors(form, error)
         else:
-            messages.success(request, "Conversation opened.")
+            messages.success(request, _("Conversation opened."))
             return redirect(_url(slug, started.pk))
     back = reverse("commerce:module", args=[slug, "customer-service"])
-    context = {"form": form, "title": "New conversation with a buyer", "submit": "Send", "back": back}
+    context = {"form": form, "title": _("New conversation with a buyer"), "submit": "Send", "back": back}
     return render(request, "commerce/form.html", context, status=400 if form.errors else 200)
 
 
@@ -65,7 +66,7 @@ def conversation_reply(request, slug, pk):
         except ValidationError as error:
             put_errors(form, error)
         else:
-            messages.success(request, "Reply sent: the buyer sees it in the conversation.")
+            messages.success(request, _("Reply sent: the buyer sees it in the conversation."))
             return redirect(_url(slug, pk))
     return _conversation_page(request, found, form, status=400)
 
@@ -77,7 +78,7 @@ def conversation_close(request, slug, pk):
     return act(
         request,
         lambda: services.close_conversation(found),
-        success="Conversation closed.",
+        success=_("Conversation closed."),
         back=_url(slug, pk),
     )
 
@@ -89,6 +90,6 @@ def conversation_reopen(request, slug, pk):
     return act(
         request,
         lambda: services.reopen_conversation(found),
-        success="Conversation reopened.",
+        success=_("Conversation reopened."),
         back=_url(slug, pk),
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -137,11 +138,18 @@ def payout_account_confirm(request, slug):
     if account.status == PayoutAccountStatus.PENDING_REVIEW:
         messages.warning(
             request,
-            f"{account.summary} is registered by another shop: support reviews it before payouts go "
-            "there. We e-mailed you about this change.",
+            _(
+                "%(account)s is registered by another shop: support reviews it before payouts go "
+                "there. We e-mailed you about this change."
+            )
+            % {"account": account.summary},
         )
     else:
-        messages.success(request, f"Payouts now go to {account.summary}. We e-mailed you about this change.")
+        messages.success(
+            request,
+            _("Payouts now go to %(account)s. We e-mailed you about this change.")
+            % {"account": account.summary},
+        )
     return redirect(_payout_url(slug))
 
 
@@ -174,7 +182,10 @@ def withdrawals_page(request, slug):
                 return refused(request, error, back=reverse("commerce:withdrawals", args=[slug]))
             else:
                 amount = money.format_money(withdrawal.amount, withdrawal.currency)
-                messages.success(request, f"Withdrawal of {amount} requested. It is paid out shortly.")
+                messages.success(
+                    request,
+                    _("Withdrawal of %(amount)s requested. It is paid out shortly.") % {"amount": amount},
+                )
                 return redirect("commerce:withdrawals", slug)
         else:
             status = 400

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.access import membership_or_404, require_grant
 from commerce import selectors
@@ -49,7 +50,7 @@ MODULE_LISTS: dict[str, ModuleList] = {
 def module_page(request, slug, module):
     membership = membership_or_404(request, slug)
     if module not in MODULES_BY_SLUG or module not in MODULE_LISTS:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     require_grant(membership, MODULES_BY_SLUG[module].view_grant)
     listing = MODULE_LISTS[module]
 

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commerce import selectors
@@ -44,9 +46,9 @@ def campaign_create(request, slug):
         request,
         CampaignForm,
         save=lambda data: services.create_campaign(request.membership.shop, **data),
-        title="New campaign",
+        title=_("New campaign"),
         back=_module_url(slug, "marketing"),
-        success="Campaign created.",
+        success=_("Campaign created."),
     )
 
 
@@ -58,9 +60,9 @@ def campaign_edit(request, slug, pk):
         request,
         CampaignForm,
         save=lambda data: services.change_campaign(campaign, **data),
-        title=f"Change {campaign.name}",
+        title=_("Change %(name)s") % {"name": campaign.name},
         back=_module_url(slug, "marketing"),
-        success="Campaign saved.",
+        success=_("Campaign saved."),
         initial={field: getattr(campaign, field) for field in fields},
     )
 
@@ -72,7 +74,7 @@ def campaign_end(request, slug, pk):
     return act(
         request,
         lambda: services.end_campaign(campaign),
-        success=f"{campaign.name} has ended.",
+        success=_("%(name)s has ended.") % {"name": campaign.name},
         back=_module_url(slug, "marketing"),
     )
 
@@ -98,9 +100,9 @@ def affiliate_create(request, slug):
         request,
         AffiliatePlanForm,
         save=lambda data: services.create_affiliate_plan(request.membership.shop, **data),
-        title="New affiliate plan",
+        title=_("New affiliate plan"),
         back=_module_url(slug, "affiliate"),
-        success="Affiliate plan created.",
+        success=_("Affiliate plan created."),
     )
 
 
@@ -111,9 +113,9 @@ def affiliate_edit(request, slug, pk):
         request,
         AffiliatePlanForm,
         save=lambda data: services.change_affiliate_plan(plan, **data),
-        title=f"Change {plan.name}",
+        title=_("Change %(name)s") % {"name": plan.name},
         back=_plan_url(slug, pk),
-        success="Affiliate plan saved.",
+        success=_("Affiliate plan saved."),
         initial={"name": plan.name, "commission_percent": plan.commission_percent},
     )
 
@@ -132,7 +134,9 @@ def affiliate_contact(request, slug, pk):
             put_errors(form, error)
         else:
             messages.success(
-                request, f"{form.cleaned_data['handle']} is on the plan's list of creators contacted."
+                request,
+                _("%(handle)s is on the plan's list of creators contacted.")
+                % {"handle": form.cleaned_data["handle"]},
             )
             return redirect(_plan_url(slug, pk))
     context = {"plan": plan, "creators": list(selectors.creators_of(plan)), "form": form}
@@ -148,9 +152,9 @@ def ad_plan_create(request, slug):
         request,
         AdPlanForm,
         save=lambda data: services.create_ad_plan(request.membership.shop, **data),
-        title="New ad plan",
+        title=_("New ad plan"),
         back=_module_url(slug, "advertising"),
-        success="Ad plan created.",
+        success=_("Ad plan created."),
     )
 
 
@@ -161,14 +165,18 @@ def ad_plan_edit(request, slug, pk):
         request,
         AdPlanForm,
         save=lambda data: services.change_ad_plan(plan, **data),
-        title=f"Change {plan.name}",
+        title=_("Change %(name)s") % {"name": plan.name},
         back=_module_url(slug, "advertising"),
-        success="Ad plan saved.",
+        success=_("Ad plan saved."),
         initial={"name": plan.name, "daily_budget": plan.daily_budget.normalize()},
     )
 
 
-PLAN_MOVES = {"pause": "paused", "resume": "running again", "end": "ended"}
+PLAN_MOVES = {
+    "pause": gettext_lazy("%(name)s is paused."),
+    "resume": gettext_lazy("%(name)s is running again."),
+    "end": gettext_lazy("%(name)s is ended."),
+}
 PLAN_AREAS = {
     "affiliate": ("affiliate.change", selectors.affiliate_plan_for),
     "advertising": ("advertising.change", selectors.ad_plan_for),
@@ -187,7 +195,7 @@ def plan_move(area: str, transition: str):
         return act(
             request,
             lambda: services.move_plan(plan, transition),
-            success=f"{plan.name} is {PLAN_MOVES[transition]}.",
+            success=PLAN_MOVES[transition] % {"name": plan.name},
             back=back,
         )
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
@@ -65,7 +66,7 @@ def order_ship(request, slug, pk):
         ShipForm,
         "ship",
         lambda order, data: services.ship_order(order, **data),
-        "Delivery arranged: the order is shipped.",
+        _("Delivery arranged: the order is shipped."),
     )
 
 
@@ -79,7 +80,7 @@ def order_cancel(request, slug, pk):
         CancelForm,
         "cancel",
         lambda order, data: services.cancel_order(order, **data),
-        "The order was cancelled.",
+        _("The order was cancelled."),
     )
 
 
@@ -91,7 +92,7 @@ def order_refund(request, slug, pk):
             order, by=request.user, context=RequestContext.from_request(request), **data
         )
         if not created:
-            return "This refund was already made: it was not applied twice."
+            return _("This refund was already made: it was not applied twice.")
         return None
 
-    return _order_action(request, slug, pk, RefundForm, "refund", perform, "The refund was recorded.")
+    return _order_action(request, slug, pk, RefundForm, "refund", perform, _("The refund was recorded."))

@@ -13,6 +13,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import two_step_enabled
 from audit.events import EventKind, RequestContext, record_event
@@ -147,8 +148,8 @@ def enrol_two_step(request, case: RecoveryCase, code: str, *, context: RequestCo
     the new recovery codes. Raises the two-step errors (a wrong code counts against the account's
     throttle) and CaseRefused when the password step is not done."""
     if case.password_set_at is None:
-        raise CaseRefused("Set a new password first.", code="password_first")
-    _, codes = enrolment.confirm_totp_device(case.user, code, context)
+        raise CaseRefused(_("Set a new password first."), code="password_first")
+    _device, codes = enrolment.confirm_totp_device(case.user, code, context)
     finish(case.pk, context=context)
     request.session.pop(RESTORE_SESSION_KEY, None)
     return codes

@@ -3,6 +3,7 @@
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import RequestContext
 from notifications import links
@@ -42,13 +43,17 @@ def add_document(
             case = lock_case(case.pk)
             if not case.accepts_documents:
                 raise CaseRefused(
-                    f"This case takes no documents now ({case.get_status_display().lower()}).",
+                    _("This case takes no documents now (%(status)s).")
+                    % {"status": case.get_status_display().lower()},
                     code="case_closed_for_documents",
                 )
             if case.documents_in_round >= rules.FILES_PER_ROUND:
                 raise CaseRefused(
-                    f"You have sent {rules.FILES_PER_ROUND} files, the most one round takes. Support will "
-                    "e-mail you if they need more.",
+                    _(
+                        "You have sent %(count)d files, the most one round takes. Support will "
+                        "e-mail you if they need more."
+                    )
+                    % {"count": rules.FILES_PER_ROUND},
                     code="round_full",
                 )
             first_of_round = case.documents_in_round == 0
@@ -77,7 +82,7 @@ def add_document(
                 round=case.documents_round,
             )
             if first_of_round:
-                notices.notify(case, "documents_received", kind=kind.label, name=document.name)
+                notices.notify(case, "documents_received", kind=str(kind.label), name=document.name)
     except BaseException:
         # Nothing half-written: a file whose row did not commit is deleted.
         for name in stored:

@@ -11,6 +11,7 @@ and support decide on documents.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import FreezeScope
 from audit.events import EventKind, RequestContext, record_event
@@ -52,14 +53,14 @@ def cancel_as_not_me(user, *, context: RequestContext) -> RecoveryCase | None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not (user.is_frozen and not user.is_fully_frozen):
         raise CaseRefused(
-            "Only a recovery request made without proof can be cancelled here; this freeze needs support.",
+            _("Only a recovery request made without proof can be cancelled here; this freeze needs support."),
             code="not_unproven",
         )
     case = open_case_of(user, lock=True)
     if case is not None:
         if case.status not in UNDECIDED:
             raise CaseRefused(
-                "Support already decided this case: it cannot be cancelled here.", code="decided"
+                _("Support already decided this case: it cannot be cancelled here."), code="decided"
             )
         case.cancel_as_not_me()
         case.save()
@@ -136,7 +137,7 @@ def turn_off_hardened_recovery(user, *, context: RequestContext):
     Returns when it ends. Raises CaseRefused when it is off or already ending."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.has_hardened_recovery or user.hardened_recovery_ends_at is not None:
-        raise CaseRefused("Hardened recovery is not on, or is already set to end.", code="not_on")
+        raise CaseRefused(_("Hardened recovery is not on, or is already set to end."), code="not_on")
     user.hardened_recovery_ends_at = timezone.now() + rules.HARDENED_RECOVERY_OFF_DELAY
     user.save(update_fields=["hardened_recovery_ends_at"])
     record_event(

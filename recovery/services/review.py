@@ -9,6 +9,8 @@ agents acting at once one wins and the other is told what happened.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import FreezeScope
@@ -27,11 +29,11 @@ from security.two_step import enrolment
 User = get_user_model()
 
 ACTIONS = {
-    "request_more_documents": "Asking for more documents",
-    "approve": "Approving",
-    "reject": "Rejecting",
-    "close_as_false_alarm": "Unfreezing as a false alarm",
-    "assist": "Acting on the account",
+    "request_more_documents": gettext_lazy("Asking for more documents"),
+    "approve": gettext_lazy("Approving"),
+    "reject": gettext_lazy("Rejecting"),
+    "close_as_false_alarm": gettext_lazy("Unfreezing as a false alarm"),
+    "assist": gettext_lazy("Acting on the account"),
 }
 
 
@@ -42,7 +44,7 @@ def may_review(agent) -> bool:
 def _check_agent(agent) -> None:
     if not may_review(agent):
         raise CaseRefused(
-            "Only support staff who may review recovery cases can do this.",
+            _("Only support staff who may review recovery cases can do this."),
             code="permission_denied",
             status=403,
         )
@@ -52,7 +54,7 @@ def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise CaseRefused(
-            "Give a reason: it goes into the case's timeline and, where the person is told, the e-mail.",
+            _("Give a reason: it goes into the case's timeline and, where the person is told, the e-mail."),
             code="reason_required",
             status=400,
         )
@@ -64,12 +66,17 @@ def _locked(case_pk: int, *, agent, revision: int | None) -> RecoveryCase:
     case = lock_case(case_pk)
     if case.user_id is not None and case.user_id == agent.pk:
         raise CaseRefused(
-            "This case is about your own account: another agent must work it.", code="own_account", status=403
+            _("This case is about your own account: another agent must work it."),
+            code="own_account",
+            status=403,
         )
     if revision is not None and case.revision != revision:
         raise CaseRefused(
-            f"Case {case.reference} changed while you were reading it: it is now “"
-            f"{case.get_status_display()}”. Read it again before you act.",
+            _(
+                "Case %(reference)s changed while you were reading it: it is now “%(status)s”. Read "
+                "it again before you act."
+            )
+            % {"reference": case.reference, "status": case.get_status_display()},
             code="case_changed",
         )
     return case
@@ -81,7 +88,8 @@ def _move(case: RecoveryCase, name: str, **kwargs):
         return getattr(case, name)(**kwargs)
     except TransitionNotAllowed:
         raise CaseRefused(
-            f"{ACTIONS[name]} is not possible while case {case.reference} is “{case.get_status_display()}”.",
+            _("%(action)s is not possible while case %(reference)s is “%(status)s”.")
+            % {"action": ACTIONS[name], "reference": case.reference, "status": case.get_status_display()},
             code="illegal_transition",
         ) from None
 
@@ -98,13 +106,13 @@ def request_more_documents(
         chosen = next((a for a in contact_addresses(case) if a.casefold() == contact_email.casefold()), None)
         if chosen is None:
             raise CaseRefused(
-                "That address did not ask for recovery in this case.", code="unknown_contact", status=400
+                _("That address did not ask for recovery in this case."), code="unknown_contact", status=400
             )
         request = case.requests.filter(contact_email__iexact=chosen).last()
         case.contact_email, case.wants_sign_in_address = chosen, request.wants_sign_in_address
     if not case.contact_email:
         raise CaseRefused(
-            "Nobody has asked for recovery on this case yet, so there is no address to send a link to.",
+            _("Nobody has asked for recovery on this case yet, so there is no address to send a link to."),
             code="no_contact",
         )
     _move(case, "request_more_documents")
@@ -139,16 +147,19 @@ def approve(
     reason = _reason(reason)
     if case.user_id is None:
         raise CaseRefused(
-            "No account uses the address this case is about: there is nothing to recover. Reject it instead.",
+            _(
+                "No account uses the address this case is about: there is nothing to recover. Reject "
+                "it instead."
+            ),
             code="no_account",
         )
     if case.status == CaseStatus.SECOND_APPROVAL and case.first_approved_by_id == agent.pk:
         raise CaseRefused(
-            "You gave this case its first approval: a second, different agent must approve it.",
+            _("You gave this case its first approval: a second, different agent must approve it."),
             code="same_agent",
         )
     if case.status == CaseStatus.IN_REVIEW and not case.documents.exists():
-        raise CaseRefused("No document has arrived yet: ask for documents first.", code="no_documents")
+        raise CaseRefused(_("No document has arrived yet: ask for documents first."), code="no_documents")
     why = four_eyes_reasons(case.user) if case.status == CaseStatus.IN_REVIEW else []
     target = _move(
         case, "approve", by=agent, four_eyes=bool(why), confirms_sign_in_address=confirms_sign_in_address
@@ -244,7 +255,7 @@ def reset_two_step(
     if not enrolment.reset_two_step(
         case.user, by=agent, reason=f"case {case.reference}: {reason}", context=context
     ):
-        raise CaseRefused("This account has no two-step verification to reset.", code="nothing_to_reset")
+        raise CaseRefused(_("This account has no two-step verification to reset."), code="nothing_to_reset")
     record_step(case, CaseStep.Kind.TWO_STEP_RESET, by=agent, reason=reason, context=context)
 
 
@@ -255,9 +266,9 @@ def staff_freeze(email: str, *, agent, reason: str, context: RequestContext) -> 
     reason = _reason(reason)
     user = User.objects.by_email(email or "").first()
     if user is None:
-        raise CaseRefused("No account uses this e-mail address.", code="no_account", status=400)
+        raise CaseRefused(_("No account uses this e-mail address."), code="no_account", status=400)
     if user.is_fully_frozen:
-        raise CaseRefused("This account is already frozen on every device.", code="already_frozen")
+        raise CaseRefused(_("This account is already frozen on every device."), code="already_frozen")
     freeze_account(
         user, scope=FreezeScope.FULL, origin=FreezeOrigin.STAFF, reason=reason, context=context, by=agent
     )

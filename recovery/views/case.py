@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -77,8 +78,10 @@ def case_page(request):
     if link is None:
         return _render(
             request,
-            error="This upload link was used up, has expired or was replaced. Ask for a new one on the "
-            "status page.",
+            error=_(
+                "This upload link was used up, has expired or was replaced. Ask for a new one on the "
+                "status page."
+            ),
             status=410,
         )
     form = DocumentForm(request.POST, request.FILES)
@@ -98,5 +101,9 @@ def case_page(request):
         return _render(request, form=form, error=refused.message, status=refused.status)
     except links.LinkInvalid as invalid:
         return _render(request, form=form, error=invalid.message, status=invalid.status)
-    messages.success(request, f"We received “{document.name}” ({document.get_kind_display().lower()}).")
+    messages.success(
+        request,
+        _("We received “%(name)s” (%(kind)s).")
+        % {"name": document.name, "kind": document.get_kind_display().lower()},
+    )
     return redirect("recovery:case")

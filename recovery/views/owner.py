@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -67,8 +68,8 @@ def not_me(request):
         return redirect("security:account-security")
     messages.success(
         request,
-        "The recovery request is cancelled and your account is unfrozen."
-        + (" We e-mailed the address it gave." if cancelled and cancelled.contact_email else ""),
+        _("The recovery request is cancelled and your account is unfrozen.")
+        + (" " + _("We e-mailed the address it gave.") if cancelled and cancelled.contact_email else ""),
     )
     return redirect("security:account-security")
 
@@ -78,7 +79,7 @@ def not_me(request):
 def hardened_on(request):
     if owner.turn_on_hardened_recovery(request.user, context=RequestContext.from_request(request)):
         messages.success(
-            request, "Hardened recovery is on: recovering this account now takes two support agents."
+            request, _("Hardened recovery is on: recovering this account now takes two support agents.")
         )
     return redirect("security:account-security")
 
@@ -97,7 +98,10 @@ def hardened_off(request):
         messages.error(request, refused.message)
     else:
         when = dateformat.format(timezone.localtime(ends_at), "j M Y, H:i e")
-        messages.success(request, f"Hardened recovery ends on {when} unless you keep it. We e-mailed you.")
+        messages.success(
+            request,
+            _("Hardened recovery ends on %(when)s unless you keep it. We e-mailed you.") % {"when": when},
+        )
     return redirect("security:account-security")
 
 
@@ -105,7 +109,7 @@ def hardened_off(request):
 @require_POST
 def hardened_keep(request):
     if owner.keep_hardened_recovery(request.user, context=RequestContext.from_request(request)):
-        messages.success(request, "Hardened recovery stays on.")
+        messages.success(request, _("Hardened recovery stays on."))
     return redirect("security:account-security")
 
 

@@ -1,5 +1,7 @@
 """JSON API for sessions and the security log: account/sessions, account/events, shops/<slug>/events."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
@@ -27,8 +29,12 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    summary = serializers.SerializerMethodField(help_text="The details in words, as the log pages show them.")
-    device = serializers.SerializerMethodField(help_text='The browser as a name, such as "Chrome on macOS".')
+    summary = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The details in words, as the log pages show them.")
+    )
+    device = serializers.SerializerMethodField(
+        help_text=gettext_lazy('The browser as a name, such as "Chrome on macOS".')
+    )
 
     class Meta:
         model = SecurityEvent
@@ -49,7 +55,7 @@ class EventFilterSerializer(serializers.Serializer):
     def validate(self, data):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise serializers.ValidationError(
-                {"date_to": ["The end date must not be before the start date."]}
+                {"date_to": [_("The end date must not be before the start date.")]}
             )
         return data
 
@@ -100,7 +106,7 @@ class SessionDetailView(APIView):
                 {"detail": str(error), "code": "current_session"}, status=status.HTTP_409_CONFLICT
             )
         if not ended:
-            raise exceptions.NotFound("No such session.")
+            raise exceptions.NotFound(_("No such session."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,6 +1,7 @@
 """JSON API for the e-mail address: POST account/email asks for a change, DELETE cancels it."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -79,5 +80,5 @@ class EmailChangeView(APIView):
     def delete(self, request):
         """Cancel the pending change; its link stops working. 404 when none is pending."""
         if not email_change.cancel_email_change(request.user, context=RequestContext.from_request(request)):
-            raise exceptions.NotFound("No e-mail address change is waiting.")
+            raise exceptions.NotFound(_("No e-mail address change is waiting."))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 """JSON API for two-step verification: the login's second step, step-up, enrolment and recovery codes."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -64,7 +65,7 @@ RecoveryCodesResponse = inline_serializer(
 
 def _require_pending(request):
     if not request.session.get(sessions.TWO_STEP_PENDING):
-        raise TwoStepConflict("This session has no second step waiting.", code="two_step_not_pending")
+        raise TwoStepConflict(_("This session has no second step waiting."), code="two_step_not_pending")
 
 
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")

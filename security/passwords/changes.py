@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 
 from accounts.addresses import canonical_email
 from accounts.selectors import two_step_enabled
@@ -23,7 +24,7 @@ from security.tasks import deliver_reset_email
 User = get_user_model()
 
 RESET_PURPOSE = "password_reset"
-WRONG_CURRENT_PASSWORD = "That is not your current password. Type it again."
+WRONG_CURRENT_PASSWORD = gettext_lazy("That is not your current password. Type it again.")
 
 
 class WrongCurrentPassword(Exception):

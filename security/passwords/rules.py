@@ -12,6 +12,8 @@ from enum import StrEnum
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from security.models import PasswordHistory
 from security.passwords.strength import SCORE_LABELS, Strength, measure, personal_details
@@ -42,16 +44,16 @@ RUN_LENGTH = 4
 # Sequences a run may follow, in either direction. The digits 0-9 and the keyboard's digit row
 # differ only at the ends (0123 along the digits, 7890 along the row), so both are listed.
 SEQUENCES = {
-    "abcdefghijklmnopqrstuvwxyz": "the alphabet",
-    "0123456789": "the digits",
-    "1234567890": "a keyboard row",
-    "qwertyuiop": "a keyboard row",
-    "asdfghjkl": "a keyboard row",
-    "zxcvbnm": "a keyboard row",
+    "abcdefghijklmnopqrstuvwxyz": gettext_lazy("the alphabet"),
+    "0123456789": gettext_lazy("the digits"),
+    "1234567890": gettext_lazy("a keyboard row"),
+    "qwertyuiop": gettext_lazy("a keyboard row"),
+    "asdfghjkl": gettext_lazy("a keyboard row"),
+    "zxcvbnm": gettext_lazy("a keyboard row"),
 }
 
 
-def _runs(length: int) -> dict[str, str]:
+def _runs(length: int) -> dict:
     runs = {}
     for sequence, name in SEQUENCES.items():
         for text in (sequence, sequence[::-1]):
@@ -65,29 +67,30 @@ _RUNS = _runs(RUN_LENGTH)
 
 
 def find_sequence(password: str) -> tuple[str, str] | None:
-    """The first run of 4 characters along the alphabet, the digits or a keyboard row, and its name."""
+    """The first run of 4 characters along the alphabet, the digits or a keyboard row, and its name
+    (in the active language)."""
     lowered = password.lower()
     for start in range(len(lowered) - RUN_LENGTH + 1):
         window = lowered[start : start + RUN_LENGTH]
         name = _RUNS.get(window)
         if name:
-            return window, name
+            return window, str(name)
     return None
 
 
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    gettext_lazy("January"),
+    gettext_lazy("February"),
+    gettext_lazy("March"),
+    gettext_lazy("April"),
+    gettext_lazy("May"),
+    gettext_lazy("June"),
+    gettext_lazy("July"),
+    gettext_lazy("August"),
+    gettext_lazy("September"),
+    gettext_lazy("October"),
+    gettext_lazy("November"),
+    gettext_lazy("December"),
 )
 
 # Separators people put inside dates: anything that is not a letter or a digit.
@@ -116,17 +119,22 @@ class LengthValidator:
     def validate(self, password, user=None):
         if len(password) < self.min_length:
             raise ValidationError(
-                f"Use at least {self.min_length} characters (this one has {len(password)}).",
+                _("Use at least %(minimum)d characters (this one has %(length)d).")
+                % {"minimum": self.min_length, "length": len(password)},
                 code=FailureCode.TOO_SHORT,
             )
         if len(password) > self.max_length:
             raise ValidationError(
-                f"Use at most {self.max_length} characters (this one has {len(password)}).",
+                _("Use at most %(maximum)d characters (this one has %(length)d).")
+                % {"maximum": self.max_length, "length": len(password)},
                 code=FailureCode.TOO_LONG,
             )
 
     def get_help_text(self):
-        return f"Between {self.min_length} and {self.max_length} characters."
+        return _("Between %(minimum)d and %(maximum)d characters.") % {
+            "minimum": self.min_length,
+            "maximum": self.max_length,
+        }
 
 
 DIGITS = frozenset("0123456789")
@@ -151,16 +159,18 @@ class CharacterMixValidator:
         kinds = {character_kind(char) for char in password}
         errors = []
         if "letter" not in kinds:
-            errors.append(ValidationError("Add at least one letter.", code=FailureCode.MISSING_LETTER))
+            errors.append(ValidationError(_("Add at least one letter."), code=FailureCode.MISSING_LETTER))
         if "digit" not in kinds:
             errors.append(
-                ValidationError("Add at least one digit from 0 to 9.", code=FailureCode.MISSING_DIGIT)
+                ValidationError(_("Add at least one digit from 0 to 9."), code=FailureCode.MISSING_DIGIT)
             )
         if "symbol" not in kinds:
             errors.append(
                 ValidationError(
-                    "Add at least one symbol: anything that is not a letter or a digit 0-9, such as "
-                    "! # @ % or a space.",
+                    _(
+                        "Add at least one symbol: anything that is not a letter or a digit 0-9, such as "
+                        "! # @ % or a space."
+                    ),
                     code=FailureCode.MISSING_SYMBOL,
                 )
             )
@@ -168,7 +178,7 @@ class CharacterMixValidator:
             raise ValidationError(errors)
 
     def get_help_text(self):
-        return "At least one letter, one digit from 0 to 9 and one symbol."
+        return _("At least one letter, one digit from 0 to 9 and one symbol.")
 
 
 class SequenceValidator:
@@ -179,13 +189,16 @@ class SequenceValidator:
         if found:
             run, name = found
             raise ValidationError(
-                f"Remove “{run}”: 4 or more characters in a row along {name} are among the first "
-                "things attackers try.",
+                _(
+                    "Remove “%(run)s”: 4 or more characters in a row along %(sequence)s are among the "
+                    "first things attackers try."
+                )
+                % {"run": run, "sequence": name},
                 code=FailureCode.SEQUENCE,
             )
 
     def get_help_text(self):
-        return "No runs such as abcd, 4321, qwer or asdf."
+        return _("No runs such as abcd, 4321, qwer or asdf.")
 
 
 class BirthDateValidator:
@@ -198,16 +211,22 @@ class BirthDateValidator:
             # Named as a person reads their own birth date, never as the digits typed: "17.05" is
             # not echoed back as "(1705)", and no part of the password is repeated on screen.
             if part == f"{born.year:04d}":
-                what = f"birth year ({born.year})"
+                message = _(
+                    "Remove your birth year (%(year)s): anyone who knows you, or finds your profile, "
+                    "can guess it."
+                ) % {"year": born.year}
             else:
-                what = f"birthday ({born.day} {MONTHS[born.month - 1]}), in any order or format"
+                message = _(
+                    "Remove your birthday (%(day)s %(month)s), in any order or format: anyone who knows "
+                    "you, or finds your profile, can guess it."
+                ) % {"day": born.day, "month": MONTHS[born.month - 1]}
             raise ValidationError(
-                f"Remove your {what}: anyone who knows you, or finds your profile, can guess it.",
+                message,
                 code=FailureCode.BIRTH_DATE,
             )
 
     def get_help_text(self):
-        return "Not your birth date: neither the year nor the day and month."
+        return _("Not your birth date: neither the year nor the day and month.")
 
 
 class PasswordHistoryValidator:
@@ -234,13 +253,13 @@ class PasswordHistoryValidator:
         for encoded in self.previous_hashes(user):
             if check_password(password, encoded):
                 raise ValidationError(
-                    f"You used this password recently. Choose one that differs from your last "
-                    f"{self.history_size}.",
+                    _("You used this password recently. Choose one that differs from your last %(count)d.")
+                    % {"count": self.history_size},
                     code=FailureCode.REUSED,
                 )
 
     def get_help_text(self):
-        return f"Not one of your last {self.history_size} passwords."
+        return _("Not one of your last %(count)d passwords.") % {"count": self.history_size}
 
 
 class CommonPasswordValidator(password_validation.CommonPasswordValidator):
@@ -251,13 +270,15 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
             super().validate(password, user)
         except ValidationError:
             raise ValidationError(
-                "This password is on lists of common passwords that attackers try first. "
-                "Choose something less predictable.",
+                _(
+                    "This password is on lists of common passwords that attackers try first. "
+                    "Choose something less predictable."
+                ),
                 code=FailureCode.COMMON,
             ) from None
 
     def get_help_text(self):
-        return "Not a commonly used password."
+        return _("Not a commonly used password.")
 
 
 def _on_common_list(password: str) -> bool:
@@ -266,6 +287,15 @@ def _on_common_list(password: str) -> bool:
         if isinstance(validator, CommonPasswordValidator):
             return password.lower().strip() in validator.passwords
     return False
+
+
+# personal_details()'s labels, in the words of the active language.
+DETAIL_WORDS = {
+    "first name": gettext_lazy("first name"),
+    "last name": gettext_lazy("last name"),
+    "shop name": gettext_lazy("shop name"),
+    "e-mail address": gettext_lazy("e-mail address"),
+}
 
 
 class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
@@ -290,13 +320,16 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
                     continue
                 if contained or SequenceMatcher(a=password, b=part).quick_ratio() >= self.max_similarity:
                     raise ValidationError(
-                        f"This password is too close to your {label}. Choose one that has nothing "
-                        "to do with your name, e-mail or shop.",
+                        _(
+                            "This password is too close to your %(detail)s. Choose one that has nothing "
+                            "to do with your name, e-mail or shop."
+                        )
+                        % {"detail": DETAIL_WORDS.get(label, label)},
                         code=FailureCode.SIMILAR,
                     )
 
     def get_help_text(self):
-        return "Not close to your e-mail, name or shop name."
+        return _("Not close to your e-mail, name or shop name.")
 
 
 class ZxcvbnValidator:
@@ -318,8 +351,10 @@ class ZxcvbnValidator:
             if not _on_common_list(password):
                 errors.append(
                     ValidationError(
-                        "This is close to a commonly used password: attackers try those, and small "
-                        "changes to them, first.",
+                        _(
+                            "This is close to a commonly used password: attackers try those, and small "
+                            "changes to them, first."
+                        ),
                         code=FailureCode.COMMON,
                     )
                 )
@@ -327,8 +362,11 @@ class ZxcvbnValidator:
             reason = f" {strength.warning}"
         errors.append(
             ValidationError(
-                f"This password is too easy to guess (strength: {SCORE_LABELS[strength.score]}).{reason} "
-                "Make it longer, or add words and symbols that are not about you.",
+                _(
+                    "This password is too easy to guess (strength: %(strength)s).%(reason)s "
+                    "Make it longer, or add words and symbols that are not about you."
+                )
+                % {"strength": SCORE_LABELS[strength.score], "reason": reason},
                 code=FailureCode.TOO_GUESSABLE,
             )
         )
@@ -340,4 +378,4 @@ class ZxcvbnValidator:
             raise error
 
     def get_help_text(self):
-        return "Hard to guess: a strength of “strong” or better."
+        return _("Hard to guess: a strength of “strong” or better.")

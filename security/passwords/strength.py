@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import zxcvbn_rs_py
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import memberships_of
 
@@ -50,7 +51,14 @@ def user_inputs(user) -> list[str]:
     return inputs
 
 
-SCORE_LABELS = ["very weak", "weak", "fair", "strong", "very strong"]
+# zxcvbn's scores 0-4 in words, as the person reads them.
+SCORE_LABELS = [
+    gettext_lazy("very weak"),
+    gettext_lazy("weak"),
+    gettext_lazy("fair"),
+    gettext_lazy("strong"),
+    gettext_lazy("very strong"),
+]
 # Starts of a long password that may stand for the whole (see measure()).
 SHORTCUT_PREFIXES = (20, 32)
 # zxcvbn-rs counts guesses in 64 bits: 2**64 - 1 is its ceiling.

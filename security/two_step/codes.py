@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import SecondStepMethod
 from audit.events import EventKind, RequestContext, record_event
@@ -156,10 +157,10 @@ def check_code(user, method: SecondStepMethod, code: str, context: RequestContex
 
 def _unavailable_message(method: SecondStepMethod) -> str:
     if method == SecondStepMethod.EMAIL:
-        return "Ask for a code by e-mail first."
+        return _("Ask for a code by e-mail first.")
     if method == SecondStepMethod.RECOVERY_CODE:
-        return "This account has no recovery codes."
-    return "Two-step verification is not turned on for this account."
+        return _("This account has no recovery codes.")
+    return _("Two-step verification is not turned on for this account.")
 
 
 def _recovery_code_used(user, context: RequestContext) -> None:

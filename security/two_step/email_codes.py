@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from security.account_history import last_changes
 from security.two_step.errors import NotAvailable
@@ -30,11 +31,11 @@ def refused_since(user) -> datetime | None:
 
 def refusal_message(since: datetime) -> str:
     until = since + settings.EMAIL_CODE_REFUSAL_PERIOD
-    return (
-        f"Codes by e-mail cannot complete a sign-in until {until:%d %b %Y, %H:%M} UTC, because this "
+    return _(
+        "Codes by e-mail cannot complete a sign-in until %(until)s UTC, because this "
         "account's password or e-mail address changed recently. Use the code from your authenticator "
         "app or one of your recovery codes. Lost both? Ask for account recovery at /recover/."
-    )
+    ) % {"until": f"{until:%d %b %Y, %H:%M}"}
 
 
 def ensure_allowed(user) -> None:

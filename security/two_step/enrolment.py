@@ -1,6 +1,7 @@
 """Turning two-step verification on and off, new recovery codes, and the preferred method."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,7 +20,7 @@ from security.two_step.step_up import forget_freshness, mark_fresh
 def pending_totp_device(user, *, restart: bool = False) -> TOTPDevice:
     """The authenticator being enrolled (unconfirmed); a new secret when restarting or none exists."""
     if two_step_enabled(user):
-        raise AlreadyEnabled("Two-step verification is already on. Turn it off first to change the app.")
+        raise AlreadyEnabled(_("Two-step verification is already on. Turn it off first to change the app."))
     device = None if restart else totp_device(user, confirmed=False)
     if device is None:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -47,11 +48,11 @@ def confirm_totp_device(
     the errors of codes.check_code.
     """
     if two_step_enabled(user):
-        raise AlreadyEnabled("Two-step verification is already on.")
+        raise AlreadyEnabled(_("Two-step verification is already on."))
     try:
         device = check_code(user, SecondStepMethod.TOTP, code, context, confirmed=False)
     except NotAvailable:
-        raise NotAvailable("Start setting up the authenticator app first.") from None
+        raise NotAvailable(_("Start setting up the authenticator app first.")) from None
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -78,11 +79,12 @@ def disable(user, context: RequestContext, *, keep_session_key: str | None = Non
     """Remove every second-step device of the user and end their other sessions (all but the one
     kept); refused while a shop of theirs requires 2SV. Returns how many sessions ended."""
     if not two_step_enabled(user):
-        raise NotAvailable("Two-step verification is already off.")
+        raise NotAvailable(_("Two-step verification is already off."))
     required_by = shops_requiring_two_step(user)
     if required_by:
         raise RequiredByShop(
-            f"{', '.join(required_by)} requires two-step verification for all members, so it must stay on."
+            _("%(shops)s requires two-step verification for all members, so it must stay on.")
+            % {"shops": ", ".join(required_by)}
         )
     remove_all(user)
     ended = sessions.end_sessions(user, keep_session_key=keep_session_key)
@@ -104,7 +106,7 @@ def regenerate_recovery_codes(
     """Ten new recovery codes; the old ones stop working and the user's other sessions (all but the
     one kept) end."""
     if not two_step_enabled(user):
-        raise NotAvailable("Turn on two-step verification first.")
+        raise NotAvailable(_("Turn on two-step verification first."))
     codes = issue_recovery_codes(user)
     ended = sessions.end_sessions(user, keep_session_key=keep_session_key)
     record_event(user, EventKind.RECOVERY_CODES_REGENERATED, context=context, sessions_ended=ended)
@@ -120,7 +122,7 @@ def set_preferred_method(user, method: str, *, context: RequestContext) -> bool:
     """
     method = SecondStepMethod(method)
     if method == SecondStepMethod.RECOVERY_CODE:
-        raise ValueError("Recovery codes cannot be the usual second step.")
+        raise ValueError(_("Recovery codes cannot be the usual second step."))
     if user.preferred_two_step_method == method:
         return False
     user.preferred_two_step_method = method

@@ -1,5 +1,7 @@
 """Why a second-step action cannot go ahead: each error carries the API's code and status."""
 
+from django.utils.translation import gettext_lazy, ngettext
+
 
 class TwoStepError(Exception):
     """A second-step action that cannot go ahead; `code` is the API's machine-readable reason."""
@@ -21,8 +23,15 @@ class Throttled(TwoStepError):
     status = 429
 
     def __init__(self, wait: int, message: str | None = None):
-        unit = "second" if wait == 1 else "seconds"
-        super().__init__(message or f"Too many wrong codes. Wait {wait} {unit}, then try again.")
+        super().__init__(
+            message
+            or ngettext(
+                "Too many wrong codes. Wait %(count)d second, then try again.",
+                "Too many wrong codes. Wait %(count)d seconds, then try again.",
+                wait,
+            )
+            % {"count": wait}
+        )
         self.wait = wait
 
 
@@ -41,4 +50,4 @@ class RequiredByShop(TwoStepError):
     status = 409
 
 
-INVALID_CODE_MESSAGE = "That code is not valid. Check it and try again."
+INVALID_CODE_MESSAGE = gettext_lazy("That code is not valid. Check it and try again.")

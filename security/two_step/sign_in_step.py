@@ -5,6 +5,7 @@ import math
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_email.models import EmailDevice
 
@@ -52,16 +53,20 @@ def pass_second_step(request, device, context: RequestContext, *, method: Second
 def send_email_code(user, context: RequestContext) -> None:
     """E-mail a 6-digit sign-in code, valid for OTP_EMAIL_TOKEN_VALIDITY seconds and usable once."""
     if not two_step_enabled(user):
-        raise NotAvailable("Codes by e-mail are a fallback for accounts with an authenticator app.")
+        raise NotAvailable(_("Codes by e-mail are a fallback for accounts with an authenticator app."))
     email_codes.ensure_allowed(user)
     with transaction.atomic():
-        device, _ = EmailDevice.objects.select_for_update().get_or_create(
+        device, _created = EmailDevice.objects.select_for_update().get_or_create(
             user=user, defaults={"name": "E-mail", "confirmed": True}
         )
         allowed, info = device.generate_is_allowed()
         if not allowed:
             wait = max(1, math.ceil((info["next_generation_at"] - timezone.now()).total_seconds()))
-            raise Throttled(wait, f"We sent a code a moment ago. Wait {wait} seconds to ask for another.")
+            raise Throttled(
+                wait,
+                _("We sent a code a moment ago. Wait %(seconds)d seconds to ask for another.")
+                % {"seconds": wait},
+            )
         device.cooldown_set(commit=False)
         device.generate_token(length=6, valid_secs=settings.OTP_EMAIL_TOKEN_VALIDITY, commit=False)
         device.save()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions
 
 from accounts.models import SecondStepMethod
@@ -27,11 +28,15 @@ from security.two_step.errors import NotAvailable
 # Session key: when this session last passed a second step with the app or a recovery code.
 VERIFIED_AT = "two_step_verified_at"
 
-STEP_UP_DETAIL = "Confirm it's you: enter a code from your authenticator app or a recovery code."
-ENROL_FIRST_DETAIL = (
+STEP_UP_DETAIL = gettext_lazy(
+    "Confirm it's you: enter a code from your authenticator app or a recovery code."
+)
+ENROL_FIRST_DETAIL = gettext_lazy(
     "Turn on two-step verification first: this action needs a code from your authenticator app."
 )
-EMAIL_CODE_REFUSED = "Use your authenticator app or a recovery code: e-mail codes cannot confirm this."
+EMAIL_CODE_REFUSED = gettext_lazy(
+    "Use your authenticator app or a recovery code: e-mail codes cannot confirm this."
+)
 
 
 def mark_fresh(request) -> None:

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,7 +38,7 @@ def _log_page(request, events, *, title: str, shop=None):
 @require_GET
 @login_required
 def account_events(request):
-    return _log_page(request, selectors.events_of_user(request.user), title="Your security log")
+    return _log_page(request, selectors.events_of_user(request.user), title=_("Your security log"))
 
 
 @require_GET
@@ -44,7 +46,12 @@ def account_events(request):
 @shop_view(Grant.USERS_MANAGE)
 def shop_events(request, slug):
     shop = request.membership.shop
-    return _log_page(request, selectors.events_of_shop(shop), title=f"Security log of {shop.name}", shop=shop)
+    return _log_page(
+        request,
+        selectors.events_of_shop(shop),
+        title=_("Security log of %(shop)s") % {"shop": shop.name},
+        shop=shop,
+    )
 
 
 @require_POST
@@ -61,9 +68,9 @@ def end_session(request, pk):
         messages.error(request, str(error))
     else:
         if ended:
-            messages.success(request, "That session was ended: it is signed out on its next request.")
+            messages.success(request, _("That session was ended: it is signed out on its next request."))
         else:
-            messages.error(request, "That session had already ended.")
+            messages.error(request, _("That session had already ended."))
     return redirect("security:account-security")
 
 
@@ -73,7 +80,11 @@ def end_other_sessions(request):
     ended = sessions.end_other_sessions(
         request.user, current_key=request.session.session_key, context=RequestContext.from_request(request)
     )
-    messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
+    messages.success(
+        request,
+        ngettext("Signed out %(count)d other session.", "Signed out %(count)d other sessions.", ended)
+        % {"count": ended},
+    )
     return redirect("security:account-security")
 
 

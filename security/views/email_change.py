@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,8 +30,12 @@ def change(request):
             minutes = -(-wait // 60)
             form.add_error(
                 None,
-                f"You asked for too many address changes in a short time. Try again in {minutes} "
-                f"minute{'s' if minutes != 1 else ''}.",
+                ngettext(
+                    "You asked for too many address changes in a short time. Try again in %(count)d minute.",
+                    "You asked for too many address changes in a short time. Try again in %(count)d minutes.",
+                    minutes,
+                )
+                % {"count": minutes},
             )
             response = render(request, "security/email_change.html", {"form": form}, status=429)
             response["Retry-After"] = str(wait)
@@ -45,8 +51,11 @@ def change(request):
             else:
                 messages.success(
                     request,
-                    f"We sent a link to {pending.new_email}. Open it within 24 hours to finish the change; "
-                    f"until then you keep signing in with {request.user.email}.",
+                    _(
+                        "We sent a link to %(new)s. Open it within 24 hours to finish the change; "
+                        "until then you keep signing in with %(current)s."
+                    )
+                    % {"new": pending.new_email, "current": request.user.email},
                 )
                 return redirect("accounts:account-information")
         else:
@@ -58,9 +67,9 @@ def change(request):
 @login_required
 def cancel(request):
     if email_change.cancel_email_change(request.user, context=RequestContext.from_request(request)):
-        messages.success(request, "The e-mail address change is cancelled: its link no longer works.")
+        messages.success(request, _("The e-mail address change is cancelled: its link no longer works."))
     else:
-        messages.info(request, "No e-mail address change was waiting.")
+        messages.info(request, _("No e-mail address change was waiting."))
     return redirect("accounts:account-information")
 
 

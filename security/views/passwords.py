@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -48,7 +49,8 @@ def password_change(request):
                 form.add_error("new_password", refusal)
             else:
                 messages.success(
-                    request, "Your password has been changed. Every other session of your account has ended."
+                    request,
+                    _("Your password has been changed. Every other session of your account has ended."),
                 )
                 return redirect("security:password-change")
         status = 400
@@ -109,7 +111,8 @@ def password_reset_confirm(request):
                 if request.user.is_authenticated:
                     logout(request)
                 messages.success(
-                    request, "Your password has been reset and every session has ended. Sign in with it now."
+                    request,
+                    _("Your password has been reset and every session has ended. Sign in with it now."),
                 )
                 return redirect("security:login")
         status = 400

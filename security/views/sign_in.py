@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -60,7 +61,7 @@ def logout_view(request):
     was_signed_in = request.user.is_authenticated
     sign_out(request, RequestContext.from_request(request))
     if was_signed_in:
-        messages.success(request, "You are signed out. On a computer others use, close the browser too.")
+        messages.success(request, _("You are signed out. On a computer others use, close the browser too."))
     return redirect("security:login")
 
 
@@ -81,7 +82,9 @@ def login_verify(request):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, f"We sent a 6-digit code to {user.email}. It works once, for 10 minutes."
+                request,
+                _("We sent a 6-digit code to %(email)s. It works once, for 10 minutes.")
+                % {"email": user.email},
             )
         query = {"method": "email", **({"next": next_url} if next_url else {})}
         return redirect(f"{reverse('security:login-verify')}?{urlencode(query)}")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -74,7 +75,10 @@ def confirm_password(request):
                     request, form.cleaned_data["password"], RequestContext.from_request(request)
                 )
             except reauthentication.TooManyGuesses as spent:
-                form.add_error(None, f"Too many tries. Wait {spent.wait} seconds, then try again.")
+                form.add_error(
+                    None,
+                    _("Too many tries. Wait %(seconds)d seconds, then try again.") % {"seconds": spent.wait},
+                )
                 status, wait = 429, spent.wait
             except reauthentication.WrongPassword:
                 form.add_error("password", reauthentication.WRONG_PASSWORD)
@@ -95,7 +99,7 @@ def confirm_password(request):
 def totp_enrol(request):
     user = request.user
     if two_step_enabled(user):
-        messages.info(request, "Two-step verification is already on.")
+        messages.info(request, _("Two-step verification is already on."))
         return redirect("security:account-security")
     form = CodeForm(request.POST if request.method == "POST" else None)
     status, wait = 200, None
@@ -184,8 +188,10 @@ def disable(request):
             enrolment.forget_verification(request)
             messages.success(
                 request,
-                "Two-step verification is off, and your other sessions are signed out. "
-                "We e-mailed you about this change.",
+                _(
+                    "Two-step verification is off, and your other sessions are signed out. "
+                    "We e-mailed you about this change."
+                ),
             )
         return redirect("security:account-security")
     return render(request, "security/two_step_disable.html", {"required_by": shops_requiring_two_step(user)})
@@ -218,9 +224,9 @@ def preferred_method(request):
         enrolment.set_preferred_method(
             request.user, form.cleaned_data["method"], context=RequestContext.from_request(request)
         )
-        messages.success(request, "Your preferred method is saved.")
+        messages.success(request, _("Your preferred method is saved."))
     else:
         messages.error(
-            request, "Choose the authenticator app or e-mail, after turning on two-step verification."
+            request, _("Choose the authenticator app or e-mail, after turning on two-step verification.")
         )
     return redirect("security:account-security")

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,7 +19,11 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         body = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
         # One stable top-level code; each field's own messages (and codes) stay under "errors".
-        response.data = {"detail": "Some fields are missing or invalid.", "code": "invalid", "errors": body}
+        response.data = {
+            "detail": _("Some fields are missing or invalid."),
+            "code": "invalid",
+            "errors": body,
+        }
         return response
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
     code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

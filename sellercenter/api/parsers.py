@@ -6,11 +6,12 @@ objects, so anything nested deeper than MAX_DEPTH is refused as a parse error (4
 any serializer or validator walks it.
 """
 
+from django.utils.translation import gettext_lazy
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 MAX_DEPTH = 32
-TOO_DEEP = f"The JSON body is nested too deeply: at most {MAX_DEPTH} levels of arrays and objects."
+TOO_DEEP = gettext_lazy("The JSON body is nested too deeply: at most %(depth)d levels of arrays and objects.")
 
 
 def depth_of(value) -> int:
@@ -32,7 +33,7 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(TOO_DEEP) from None
+            raise ParseError(TOO_DEEP % {"depth": MAX_DEPTH}) from None
         if depth_of(data) > MAX_DEPTH:
-            raise ParseError(TOO_DEEP)
+            raise ParseError(TOO_DEEP % {"depth": MAX_DEPTH})
         return data

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -38,7 +39,7 @@ def _too_many(request, template, context, wait: int):
 def signup(request):
     """E-mail, shop name and password; the same answer whether or not the address has an account."""
     if request.user.is_authenticated:
-        messages.info(request, "You are signed in: open another shop from your shops.")
+        messages.info(request, _("You are signed in: open another shop from your shops."))
         return redirect("accounts:shops")
     form = SignupForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -83,7 +84,11 @@ def signup_confirm(request):
         return render(
             request,
             "team/link_invalid.html",
-            {"reason": "This sign-up was confirmed already. Sign in with its e-mail address and password."},
+            {
+                "reason": _(
+                    "This sign-up was confirmed already. Sign in with its e-mail address and password."
+                )
+            },
             status=410,
         )
     context = {"pending": pending}
@@ -118,14 +123,22 @@ def _after_sign_in(request, shop, result, *, opened: bool):
     if services.signed_in(result):
         messages.success(
             request,
-            f"Welcome to {shop.name}. Turn on two-step verification next: with it, a stolen password alone "
-            "never opens your shop."
-            if opened
-            else f"You joined {shop.name}.",
+            (
+                _(
+                    "Welcome to %(shop)s. Turn on two-step verification next: with it, a stolen password "
+                    "alone never opens your shop."
+                )
+                if opened
+                else _("You joined %(shop)s.")
+            )
+            % {"shop": shop.name},
         )
         return redirect(dashboard)
     messages.info(
-        request, f"{'Your shop is open' if opened else 'You joined the shop'}. Sign in to continue."
+        request,
+        _("Your shop is open. Sign in to continue.")
+        if opened
+        else _("You joined the shop. Sign in to continue."),
     )
     return redirect(f"{reverse('security:login')}?next={dashboard}")
 
@@ -148,7 +161,7 @@ def accept_invitation(request):
         return render(
             request,
             "team/link_invalid.html",
-            {"reason": "This invitation was withdrawn or already used. Ask the shop owner for a new one."},
+            {"reason": _("This invitation was withdrawn or already used. Ask the shop owner for a new one.")},
             status=410,
         )
     context = {"invitation": invitation}
@@ -175,7 +188,7 @@ def _accept_signed_in(request, link, context):
             {**context, "state": "existing", "refusal": refused.message},
             status=status,
         )
-    messages.success(request, f"You joined {membership.shop.name}.")
+    messages.success(request, _("You joined %(shop)s.") % {"shop": membership.shop.name})
     return redirect("accounts:dashboard", membership.shop.slug)
 
 
@@ -230,7 +243,7 @@ def open_shop(request):
                 return _too_many(
                     request, "team/shop_new.html", {"form": form, "refusal": refusal.message}, refusal.wait
                 )
-            messages.success(request, f"{shop.name} is open. You are its owner.")
+            messages.success(request, _("%(shop)s is open. You are its owner.") % {"shop": shop.name})
             return redirect("accounts:dashboard", shop.slug)
         status = 400
     return render(request, "team/shop_new.html", {"form": form}, status=status)
@@ -243,7 +256,7 @@ def leave(request, slug):
     shop requires it: leaving only takes access away."""
     membership = selectors.active_membership(request.user, slug)
     if membership is None:
-        raise Http404("No such shop.")
+        raise Http404(_("No such shop."))
     if request.method == "POST":
         try:
             leave_shop(membership, context=RequestContext.from_request(request))
@@ -251,6 +264,8 @@ def leave(request, slug):
             return render(
                 request, "team/leave.html", {"leaving": membership, "refusal": refusal.message}, status=409
             )
-        messages.success(request, f"You left {membership.shop.name}. Its owner was told by e-mail.")
+        messages.success(
+            request, _("You left %(shop)s. Its owner was told by e-mail.") % {"shop": membership.shop.name}
+        )
         return redirect("accounts:shops")
     return render(request, "team/leave.html", {"leaving": membership})

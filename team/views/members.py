@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import invitations, selectors
@@ -87,8 +88,11 @@ def invite(request, slug):
             else:
                 messages.success(
                     request,
-                    f"Invitation sent to {invitation.email}. The link works once, for 72 hours; "
-                    "you can send it again or revoke it below.",
+                    _(
+                        "Invitation sent to %(email)s. The link works once, for 72 hours; "
+                        "you can send it again or revoke it below."
+                    )
+                    % {"email": invitation.email},
                 )
                 return redirect("team:invitations", slug)
         else:
@@ -100,7 +104,7 @@ def invite(request, slug):
 def _member_or_404(request, member_id):
     member = selectors.member_of(request.membership.shop, member_id)
     if member is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     return member
 
 
@@ -153,7 +157,9 @@ def member(request, slug, member_id):
                     refusal,
                 )
             else:
-                messages.success(request, _changed_message(target, action) if changed else "Nothing changed.")
+                messages.success(
+                    request, _changed_message(target, action) if changed else _("Nothing changed.")
+                )
                 return redirect(page)
     roles = request.POST.getlist("roles") if status == 400 else target.roles
     return render(
@@ -163,11 +169,15 @@ def member(request, slug, member_id):
 
 def _changed_message(target, action: str) -> str:
     email = target.user.email
-    return {
-        "roles": f"{email}'s roles are changed from their very next request. We e-mailed them and you.",
-        "suspend": f"{email} is suspended: the shop is closed to them from their very next request.",
-        "reactivate": f"{email} is active again.",
-    }[action]
+    if action == "roles":
+        message = _("%(email)s's roles are changed from their very next request. We e-mailed them and you.")
+    elif action == "suspend":
+        message = _("%(email)s is suspended: the shop is closed to them from their very next request.")
+    elif action == "reactivate":
+        message = _("%(email)s is active again.")
+    else:
+        raise KeyError(action)
+    return message % {"email": email}
 
 
 @team_page("users.remove")
@@ -179,7 +189,11 @@ def member_remove(request, slug, member_id):
             remove_member(target, acting=request.membership, context=RequestContext.from_request(request))
         except TeamRefusal as refusal:
             return _refused(request, "team/member_remove.html", {"target": target}, refusal)
-        messages.success(request, f"{target.user.email} is no longer a member of {target.shop.name}.")
+        messages.success(
+            request,
+            _("%(email)s is no longer a member of %(shop)s.")
+            % {"email": target.user.email, "shop": target.shop.name},
+        )
         return redirect("team:members", slug)
     return render(request, "team/member_remove.html", {"target": target})
 
@@ -204,8 +218,11 @@ def member_reset_two_step(request, slug, member_id):
             return _refused(request, "team/member_reset_two_step.html", context, refusal)
         messages.success(
             request,
-            f"{target.user.email}'s two-step verification is reset and their sessions ended. They set it up "
-            "again at their next sign-in; we e-mailed them and you.",
+            _(
+                "%(email)s's two-step verification is reset and their sessions ended. They set it up "
+                "again at their next sign-in; we e-mailed them and you."
+            )
+            % {"email": target.user.email},
         )
         return redirect("team:member", slug, target.pk)
     return render(request, "team/member_reset_two_step.html", context)
@@ -219,7 +236,7 @@ def member_remind(request, slug, member_id=None):
     if member_id is None:
         member_id = request.POST.get("member", "")
         if not member_id.isdigit():
-            raise Http404("No such member.")
+            raise Http404(_("No such member."))
     target = _member_or_404(request, member_id)
     try:
         services.remind(request.membership, target, context=RequestContext.from_request(request))
@@ -227,7 +244,9 @@ def member_remind(request, slug, member_id=None):
         messages.error(request, refusal.message)
     else:
         messages.success(
-            request, f"We e-mailed {target.user.email} a reminder to turn on two-step verification."
+            request,
+            _("We e-mailed %(email)s a reminder to turn on two-step verification.")
+            % {"email": target.user.email},
         )
     return redirect(safe_next(request, reverse("team:members", args=[slug])))
 
@@ -235,7 +254,7 @@ def member_remind(request, slug, member_id=None):
 def _invitation_or_404(request, invitation_id):
     invitation = selectors.invitation_of(request.membership.shop, invitation_id)
     if invitation is None:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     return invitation
 
 
@@ -250,7 +269,9 @@ def invitation_resend(request, slug, invitation_id):
         except TeamRefusal as refusal:
             return _refused(request, "team/invitation_action.html", context, refusal)
         messages.success(
-            request, f"Invitation sent again to {invitation.email}; the earlier link no longer works."
+            request,
+            _("Invitation sent again to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
         )
         return redirect("team:invitations", slug)
     return render(request, "team/invitation_action.html", context)
@@ -267,7 +288,9 @@ def invitation_revoke(request, slug, invitation_id):
         except TeamRefusal as refusal:
             return _refused(request, "team/invitation_action.html", context, refusal)
         messages.success(
-            request, f"The invitation to {invitation.email} is revoked; its link no longer works."
+            request,
+            _("The invitation to %(email)s is revoked; its link no longer works.")
+            % {"email": invitation.email},
         )
         return redirect("team:invitations", slug)
     return render(request, "team/invitation_action.html", context)

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.errors import TeamRefusal
 from audit.events import RequestContext
@@ -39,13 +41,17 @@ def member_settings(request, slug):
             else:
                 domains = request.membership.shop.invite_domains
                 text = (
-                    f"Invitations now go to addresses at {', '.join(domains)} only."
+                    _("Invitations now go to addresses at %(domains)s only.")
+                    % {"domains": ", ".join(domains)}
                     if domains
-                    else "Invitations may go to any address."
+                    else _("Invitations may go to any address.")
                 )
                 if revoked:
-                    text += f" {revoked} pending invitation{'s' if revoked != 1 else ''} to other domains "
-                    text += "were revoked."
+                    text += " " + ngettext(
+                        "%(count)d pending invitation to other domains were revoked.",
+                        "%(count)d pending invitations to other domains were revoked.",
+                        revoked,
+                    ) % {"count": revoked}
                 messages.success(request, text)
                 return redirect("team:settings", slug)
         else:
@@ -72,9 +78,9 @@ def shop_two_step(request, slug):
             else:
                 messages.success(
                     request,
-                    "Every member now needs two-step verification to open this shop. We e-mailed them."
+                    _("Every member now needs two-step verification to open this shop. We e-mailed them.")
                     if required
-                    else "Two-step verification is now optional in this shop. We e-mailed every member.",
+                    else _("Two-step verification is now optional in this shop. We e-mailed every member."),
                 )
         return redirect(safe_next(request, reverse("team:shop-two-step", args=[shop.slug])))
     return render(request, "team/shop_two_step.html")

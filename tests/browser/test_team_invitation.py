@@ -83,7 +83,7 @@ def test_the_owner_adds_a_finance_specialist_who_joins_enrols_and_sees_only_fina
     expect(sidebar.get_by_role("link", name="Finance")).to_be_visible()
     for module in MODULES:
         if module.slug != "finance":
-            expect(sidebar.get_by_role("link", name=module.label, exact=True)).to_have_count(0)
+            expect(sidebar.get_by_role("link", name=str(module.label), exact=True)).to_have_count(0)
     expect(invitee.get_by_role("link", name="User Management")).to_have_count(0)
     invitee.locator("main").get_by_role("link", name=re.compile("Finance")).click()
     expect(invitee).to_have_url(re.compile(r"/shop/demo-shop/finance/$"))

@@ -181,7 +181,7 @@ class Command(BaseCommand):
                 "support": "Support staff",
                 "support2": "Support staff (second)",
             }
-            label = labels.get(key) or ROLES[key].label
+            label = labels.get(key) or str(ROLES[key].label)
             if password is not None:
                 if user.check_password(password):
                     logins.append((label, user.email, "(as given)"))
