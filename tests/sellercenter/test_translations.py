@@ -20,8 +20,11 @@ from django.core.management import call_command
 from django.template.base import DebugLexer, TokenType
 
 LETTER = re.compile(r"[^\W\d_]")
-# Attributes a person reads or hears (screen readers read aria-label and alt).
-HUMAN_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt"}
+# Attributes a person reads or hears (screen readers read aria-label and alt; the stylesheet shows
+# data-label before each cell of a stacked table on small screens).
+HUMAN_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt", "data-label"}
+# Filters whose string argument ends up on the page: `|default:_("Unknown device")` translates it.
+TEXT_FILTER_ARGUMENT = re.compile(r"\|(?:default|default_if_none|yesno|join):(?P<q>[\"'])(?P<text>.*?)(?P=q)")
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 # Elements whose content is data, never prose: scripts, styles, and codes shown as they are
 # (account numbers, SKUs, URLs, secrets).
@@ -55,11 +58,12 @@ def template_files() -> list[Path]:
     return sorted(files)
 
 
-def strip_django(source: str) -> str:
+def strip_django(source: str, *, html: bool = True) -> str:
     """The template source with everything Django renders from elsewhere removed.
 
     Variables, tags and comments are dropped, and so are the bodies of blocktranslate, comment,
-    verbatim and non-text blocks. Newlines are kept so that line numbers still match the source.
+    verbatim and non-text blocks; a literal argument of a filter that shows text (`|default:"…"`)
+    stays, as text. Newlines are kept so that line numbers still match the source.
     """
     out = []
     skip_until = None
@@ -74,6 +78,9 @@ def strip_django(source: str) -> str:
         if token.token_type == TokenType.TEXT:
             out.append(raw)
             continue
+        # A filter's literal argument shown on the page counts as text on the tag's line.
+        shown = " ".join(m.group("text") for m in TEXT_FILTER_ARGUMENT.finditer(token.contents))
+        out.append(("<i>" + shown + "</i>" if html else shown) if LETTER.search(shown) else "")
         out.append("\n" * raw.count("\n"))
         if words and words[0] in SKIPPED_BODIES:
             skip_until = SKIPPED_BODIES[words[0]]
@@ -125,7 +132,7 @@ class _TextFinder(HTMLParser):
 
 def untranslated_text(source: str, *, html: bool) -> list[tuple[int, str]]:
     """(line, text) of each piece of visible text in `source` outside translate tags."""
-    stripped = strip_django(source)
+    stripped = strip_django(source, html=html)
     if not html:
         return [
             (number, line.strip())
@@ -156,6 +163,17 @@ def test_the_scan_finds_the_templates():
         ("<h1>\n  {{ shop.name }}: orders</h1>", True, [(2, ": orders")]),
         ("{% if x %}<b>Yes</b>{% endif %}{# note #}<code>ABC-1</code>", True, [(1, "Yes")]),
         ('<a href="/recover/">/recover/</a> <a>support@example.com</a>', True, []),
+        (
+            '<td data-label="Device">{{ d|default:"Unknown" }}</td>',
+            True,
+            [(1, 'data-label="Device"'), (1, "Unknown")],
+        ),
+        ('<td>{{ d|default:_("Unknown") }} {{ t|date:"j M Y" }} {{ r|join:", " }}</td>', True, []),
+        (
+            '{% blocktranslate with r=reasons|join:" and " %}{{ r }}{% endblocktranslate %}',
+            False,
+            [(1, "and")],
+        ),
         ('<input type="hidden" name="next" value="next">', True, []),
         ("{% block body_class %}auth-page{% endblock %}", True, []),
         ("{% block subject %}Hello{% endblock %}\n{{ url }}\n\nBye", False, [(1, "Hello"), (4, "Bye")]),
@@ -207,9 +225,11 @@ def test_makemessages_collects_the_template_strings(tmp_path, settings):
         'msgid "Account Security"',
         'msgid "Two-step verification"',
         'msgid "Breadcrumb"',
+        'msgid "Unknown device"',  # a filter's argument: |default:_("Unknown device")
         'msgid "Your Seller Center account is frozen"',
         # a sentence with a variable, and a counted phrase with its plural
         'msgid "With %(buyer_name)s"',
+        'msgid "Set up a <a href=\\"%(payout_account_url)s\\">payout account</a> first."',
         'msgid "%(failures)s wrong password was entered',
         'msgid_plural "%(failures)s wrong passwords were entered',
     ):
