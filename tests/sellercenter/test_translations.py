@@ -2,9 +2,11 @@
 
 The scan reads each template's source, drops what Django renders from elsewhere (variables, tags,
 comments) and what is already inside `{% translate %}` / `{% blocktranslate %}`, then parses the
-rest as HTML: any text node, or human-facing attribute (placeholder, aria-label, title, alt, the
-value of a button), that still holds a letter is untranslated text and is listed as file:line.
-E-mail templates (.txt) are plain text: every leftover letter counts.
+rest as HTML: any text node, or human-facing attribute (placeholder, aria-label, title, alt,
+data-label, the value of a button), that still holds a letter is untranslated text and is listed as
+file:line. A filter's literal text argument (`|default:"none"`) counts too. E-mail templates (.txt)
+are plain text: every leftover letter counts. Data shown as it is (a URL, a path, an e-mail address,
+the content of <code>) is not text to translate.
 """
 
 import os
