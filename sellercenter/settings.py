@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common: picks the page's language from LANGUAGES (English only today).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -380,8 +382,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     )
 }
 
-# Internationalisation.
+# Internationalisation. Templates and Python strings are marked for translation; `manage.py
+# makemessages -l <code>` writes catalogs to locale/. Only languages with a catalog belong in
+# LANGUAGES, or Django's own strings would appear translated around untranslated pages.
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
