@@ -99,8 +99,10 @@ ACTIONS = {
     "reset-two-step": Action(
         gettext_lazy("Reset two-step verification"),
         gettext_lazy(
-            "Every two-step device and recovery code of the account is removed and every session ends; "
-            "the owner sets the app up again at the next sign-in. The account is e-mailed about it."
+            "Every two-step device and recovery code of the account is removed and every session ends, and "
+            "the account stays frozen: the case can then end only by approval (the contact address gets a "
+            "link to set a new password and enrol the app again) or by a rejection that keeps it frozen. "
+            "The account is e-mailed about it."
         ),
         review.reset_two_step,
         "assist",
@@ -142,7 +144,7 @@ def _form_for(slug: str, case: RecoveryCase, data=None) -> ActionForm:
             label=_("Confirm that %(email)s becomes the account's sign-in address, as asked")
             % {"email": case.contact_email},
         )
-    if slug == "reject" and case.user_id and case.user.is_frozen:
+    if slug == "reject" and case.user_id and case.user.is_frozen and case.kept_its_second_step():
         form.fields["unfreeze"] = forms.BooleanField(
             required=False, label=_("Also unfreeze the account (the request was not from its owner)")
         )

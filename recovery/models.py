@@ -200,6 +200,13 @@ class RecoveryCase(FSMModelMixin, models.Model):
     def _owner_done(self) -> bool:
         return self.access_reset_at is not None and self.password_set_at is not None
 
+    def kept_its_second_step(self) -> bool:
+        """False once support reset the account's two-step verification within this case. Unfreezing
+        such an account would hand it to whoever holds the password alone, so the case can then end
+        only by approval (new password and enrolment through the contact address) or by a rejection
+        that leaves the account frozen."""
+        return not self.steps.filter(kind=CaseStep.Kind.TWO_STEP_RESET).exists()
+
     @transition(field=status, source=S.AWAITING_DOCUMENTS, target=S.IN_REVIEW)
     @transition(field=status, source=S.IN_REVIEW, target=S.IN_REVIEW)
     def receive_document(self):
@@ -238,7 +245,9 @@ class RecoveryCase(FSMModelMixin, models.Model):
     def reject(self, *, reason: str):
         self.decision_reason = reason
 
-    @transition(field=status, source=UNDECIDED, target=S.FALSE_ALARM, conditions=[_has_account])
+    @transition(
+        field=status, source=UNDECIDED, target=S.FALSE_ALARM, conditions=[_has_account, kept_its_second_step]
+    )
     def close_as_false_alarm(self, *, reason: str):
         self.decision_reason = reason
 

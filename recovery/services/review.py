@@ -193,6 +193,14 @@ def approve(
     return case
 
 
+# Why a case whose two-step verification support reset cannot unfreeze the account (kept_its_second_step).
+SECOND_STEP_GONE = gettext_lazy(
+    "Two-step verification was reset within this case, so unfreezing the account now would let in anyone "
+    "who holds its password. Approve the case instead: the contact address gets a link to set a new "
+    "password and enrol again."
+)
+
+
 @transaction.atomic
 def reject(
     case_pk: int, *, agent, revision: int | None, reason: str, context: RequestContext, unfreeze: bool = False
@@ -201,6 +209,8 @@ def reject(
     request that was not from the account's owner)."""
     case = _locked(case_pk, agent=agent, revision=revision)
     reason = _reason(reason)
+    if unfreeze and not case.kept_its_second_step():
+        raise CaseRefused(str(SECOND_STEP_GONE), code="two_step_reset_in_case")
     _move(case, "reject", reason=reason)
     case.save()
     revoke_upload_links(case)
@@ -219,6 +229,8 @@ def close_as_false_alarm(case_pk: int, *, agent, revision: int | None, reason: s
     """Nothing was wrong: unfreeze the account and close the case."""
     case = _locked(case_pk, agent=agent, revision=revision)
     reason = _reason(reason)
+    if not case.kept_its_second_step():
+        raise CaseRefused(str(SECOND_STEP_GONE), code="two_step_reset_in_case")
     _move(case, "close_as_false_alarm", reason=reason)
     case.save()
     revoke_upload_links(case)

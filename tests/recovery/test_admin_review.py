@@ -273,6 +273,37 @@ class TestActions:
         assert "two-step verification was reset" in mails_to(user_with_totp.email)[-1].subject
         assert case.steps.filter(kind=CaseStep.Kind.TWO_STEP_RESET, by__isnull=False).exists()
 
+    def test_after_a_two_step_reset_no_single_agent_can_unfreeze_the_account(
+        self, staff, agent, case_of, user_with_totp, committed, password
+    ):
+        # Reset then "false alarm" (or "reject and unfreeze") would let the password alone in.
+        case = case_of(user_with_totp)
+        act(committed, staff, case, "reset-two-step", reason="Lost phone and codes; ID checked.")
+        page = staff.get(f"/admin/recovery/recoverycase/{case.pk}/change/").content.decode()
+        assert "/act/false-alarm/" not in page
+
+        refused = act(committed, staff, case, "false-alarm", reason="The owner called.")
+        assert refused.status_code == 409 and "Approve the case instead" in refused.content.decode()
+        form = staff.get(f"/admin/recovery/recoverycase/{case.pk}/act/reject/").content.decode()
+        assert 'name="unfreeze"' not in form
+        case.refresh_from_db()
+        with pytest.raises(CaseRefused) as unfreezing:
+            review.reject(
+                case.pk,
+                agent=agent,
+                revision=case.revision,
+                reason="Impostor.",
+                unfreeze=True,
+                context=RequestContext(),
+            )
+        assert unfreezing.value.code == "two_step_reset_in_case"
+
+        case.refresh_from_db()
+        user_with_totp.refresh_from_db()
+        assert case.status == CaseStatus.IN_REVIEW and user_with_totp.is_frozen
+        response = Client().post("/login/", {"email": user_with_totp.email, "password": password})
+        assert "/shops/" not in response.get("Location", "")
+
     def test_an_agent_cannot_work_a_case_about_their_own_account(self, agent, recover):
         # Their sessions ended with the freeze; a browser of theirs that may still sign in is refused too.
         recover(agent.email, CONTACT)
