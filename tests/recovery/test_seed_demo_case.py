@@ -34,3 +34,15 @@ def test_the_demo_has_a_case_for_two_agents_and_a_rerun_adds_nothing(committed):
 
     assert RecoveryCase.objects.count() == 1
     assert RecoveryCase.objects.get().documents.count() == 2
+
+
+def test_a_rerun_after_the_demo_case_was_approved_and_owners_changed_address_adds_nothing(committed):
+    committed(seed)
+    # An approval moves the sign-in address to the contact one; the demo owner changed theirs too.
+    User.objects.filter(email="hacked@demo.example").update(email="harper.new@demo.example")
+    User.objects.filter(email="owner@demo.example").update(email="olivia.new@demo.example")
+
+    committed(seed)
+
+    assert RecoveryCase.objects.count() == 1
+    assert not User.objects.filter(email="hacked@demo.example").exists()

@@ -245,18 +245,21 @@ class Command(BaseCommand):
 
 RECOVERY_OWNER = f"hacked@{DOMAIN}"
 RECOVERY_CONTACT = f"harper.new@{DOMAIN}"
+RECOVERY_SHOP = "harbour-teas"
 
 
 def seed_recovery_case() -> RecoveryCase:
     """A locked-out owner (Harbour Teas) whose case waits for review with two documents. Hardened
     recovery is on, so approving it takes both support agents. Made once: a rerun returns it."""
-    owner = User.objects.filter(email__iexact=RECOVERY_OWNER).first()
+    # Found by the shop: once the case is approved, its owner signs in with the contact address.
+    shop = Shop.objects.filter(slug=RECOVERY_SHOP).select_related("owner").first()
+    owner = shop.owner if shop is not None else User.objects.filter(email__iexact=RECOVERY_OWNER).first()
     if owner is None:
         # The phisher changed the password: the owner has none that works until the case is approved.
         owner = User.objects.create_user(RECOVERY_OWNER, password=None, first_name="Harper", last_name="Hale")
         owner.hardened_recovery = True
         owner.save(update_fields=["hardened_recovery"])
-        shop = create_shop(owner=owner, name="Harbour Teas", slug="harbour-teas")
+        shop = create_shop(owner=owner, name="Harbour Teas", slug=RECOVERY_SHOP)
         # The owner's account for a year, then the phisher's, two days ago: still on hold.
         now = timezone.now()
         for bank, number, routing, created, status in (
