@@ -51,29 +51,33 @@ def membership_or_404(request, shop_slug: str):
 
 
 class MissingGrant(PermissionDenied):
-    """A member's roles lack the grant a page needs (403); the error page names the roles that have it."""
+    """A member's roles lack the grant a page needs (403); the error page names the roles that have it,
+    and the page by `page` when the grant's own area would name another one."""
 
-    def __init__(self, membership, grant: Grant):
+    def __init__(self, membership, grant: Grant, page: str | None = None):
         super().__init__(_("Your roles in this shop do not include %(grant)s.") % {"grant": grant.value})
         self.membership = membership
         self.grant = grant
+        self.page = page
 
 
-def require_grant(membership, grant: Grant | None) -> None:
+def require_grant(membership, grant: Grant | None, page: str | None = None) -> None:
     """MissingGrant (a PermissionDenied, 403) when the membership lacks the grant."""
     if grant is not None and not membership.has(grant):
-        raise MissingGrant(membership, grant)
+        raise MissingGrant(membership, grant, page)
 
 
-def shop_view(grant: Grant | None = None):
-    """Decorate a page view taking `slug`: loads request.membership, then demands the grant."""
+def shop_view(grant: Grant | None = None, *, page: str | None = None):
+    """Decorate a page view taking `slug`: loads request.membership, then demands the grant.
+    `page` names the page on the 403 when it is not the grant's own area (the shop's security log
+    needs User Management's grant)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
             # TwoStepEnrolmentRequired becomes a redirect to enrolment in the account gate.
             membership = membership_or_404(request, slug)
-            require_grant(membership, grant)
+            require_grant(membership, grant, page)
             return view(request, slug, *args, **kwargs)
 
         return wrapped

@@ -103,7 +103,7 @@ def permission_denied(request, exception=None):
 
 def _missing_grant(request, refusal: MissingGrant) -> ErrorPage:
     shop = refusal.membership.shop
-    opens = what_grant_opens(refusal.grant)
+    opens = str(refusal.page) if refusal.page else what_grant_opens(refusal.grant)
     roles = [str(role.label) for role in roles_granting(refusal.grant)]
     owner = shop.owner
     owner_name = (

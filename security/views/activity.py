@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,7 +43,7 @@ def account_events(request):
 
 @require_GET
 @login_required
-@shop_view(Grant.USERS_MANAGE)
+@shop_view(Grant.USERS_MANAGE, page=gettext_lazy("the shop's security log"))
 def shop_events(request, slug):
     shop = request.membership.shop
     return _log_page(

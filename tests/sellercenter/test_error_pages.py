@@ -45,6 +45,15 @@ def test_user_management_is_the_owners_alone(signed_in, member_with, shop):
     assert "These roles open it" not in body
 
 
+def test_a_page_refused_for_another_areas_grant_names_itself(signed_in, member_with, shop):
+    # The shop's security log needs User Management's grant, but the refusal names the log.
+    response = signed_in(member_with("main_admin")).get(f"/shop/{shop.slug}/security/")
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Your roles in Demo Shop do not include the shop&#x27;s security log" in body
+    assert "User Management" not in body.split("<h1", 1)[1].split("</h1>", 1)[0]
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_another_shop_is_not_found_in_the_products_words(signed_in, owner, other_shop, settings, debug):
     settings.DEBUG = debug
