@@ -100,16 +100,15 @@ def reauthentication_required(view=None, *, back: str | None = None):
 
 
 class RecentAuthentication(permissions.BasePermission):
-    """DRF permission: a sign-in or the current password within REAUTHENTICATION_MAX_AGE, or the
-    password in the body (`password`); else 403 "reauthentication_required", 429 when the
-    account's guesses are spent."""
+    """DRF permission: the password in the body (`password`, checked whenever it is sent), or a
+    sign-in or the current password within REAUTHENTICATION_MAX_AGE; else 403
+    "reauthentication_required", 429 when the account's guesses are spent."""
 
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
-        if is_recent(request._request):
-            return True
         password = request.data.get("password") if hasattr(request.data, "get") else None
+        # A password sent is always checked: a wrong one is refused even within the window.
         if isinstance(password, str) and password:
             try:
                 confirm_password(request._request, password, RequestContext.from_request(request))
@@ -117,5 +116,7 @@ class RecentAuthentication(permissions.BasePermission):
                 raise exceptions.Throttled(wait=spent.wait) from None
             except WrongPassword:
                 raise exceptions.PermissionDenied(WRONG_PASSWORD, code="reauthentication_required") from None
+            return True
+        if is_recent(request._request):
             return True
         raise exceptions.PermissionDenied(REAUTHENTICATION_DETAIL, code="reauthentication_required")

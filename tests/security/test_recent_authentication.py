@@ -66,6 +66,14 @@ def test_right_after_signing_in_no_password_is_asked(signed_in, user):
     assert api(client, "post", "account/2sv/totp").status_code == 201
 
 
+def test_a_wrong_password_sent_within_the_window_is_still_refused(signed_in, user):
+    client = signed_in(user)
+    wrong = api(client, "post", "account/2sv/totp", {"password": "not-The-password-1"})
+    assert wrong.status_code == 403 and wrong.json()["code"] == "reauthentication_required"
+    assert "not your current password" in wrong.json()["detail"]
+    assert SecurityEvent.objects.filter(user=user, kind=EventKind.REAUTHENTICATION_FAILURE).count() == 1
+
+
 def test_enrolment_started_in_time_cannot_be_confirmed_after_the_window(signed_in, user, password):
     client = signed_in(user)
     secret = api(client, "post", "account/2sv/totp").json()["secret"]
