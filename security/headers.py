@@ -1,9 +1,13 @@
-"""The Content-Security-Policy header on every response.
+"""The Content-Security-Policy header on every response, and no caching of a signed-in person's pages.
 
 Django's SecurityMiddleware already sends HSTS (outside DEBUG), nosniff and Referrer-Policy, and
 XFrameOptionsMiddleware sends X-Frame-Options for older browsers; this adds the CSP, whose
 frame-ancestors 'none' is the modern form of the same clickjacking defence. Both middlewares sit at
 the top of settings.MIDDLEWARE, so every answer carries them, the account gate's included.
+
+What a signed-in person is shown (their anti-phishing phrase, sessions, a shop's orders) must not stay
+in a browser's or a proxy's cache for the next person at that computer (ASVS 8.2.1): such answers
+get `Cache-Control: private, no-store` unless the view chose its own caching.
 """
 
 POLICY = {
@@ -39,4 +43,7 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response:
             relaxed = request.path.startswith(INLINE_STYLE_PATHS)
             response["Content-Security-Policy"] = DOCS if relaxed else STRICT
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
         return response

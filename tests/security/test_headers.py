@@ -233,3 +233,14 @@ def test_check_deploy_behind_a_tls_proxy_warns_only_that_the_proxy_must_redirect
     assert result.returncode == 0
     warnings = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("?: (")]
     assert [line.split(")")[0] for line in warnings] == ["?: (security.W008"]
+
+
+def test_what_a_signed_in_person_is_shown_is_never_cached(signed_in, user):
+    user.anti_phishing_phrase = "blue heron"
+    user.save()
+    client = signed_in(user)
+    for path in ("/api/v1/account/profile", "/api/v1/me", "/account/information/", "/shops/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response["Cache-Control"], path
+    assert "blue heron" in client.get("/api/v1/account/profile").content.decode()
