@@ -4,7 +4,8 @@ Each operation gets the errors it can give (SPEC §10), all in the one shape {"d
 (400 adds "errors" per field; 429 adds "retry_after" and the Retry-After header), with the stable
 codes each can carry in its description:
 
-- 400 on operations that take a body;
+- 400 on operations that take a body, and on every unsafe method (a body that is not JSON or nests
+  too deep is refused before the view runs);
 - 401 and 403 on operations that need a session; 403 too on every unsafe method (CSRF), with the
   codes of the view's permission classes (a missing grant, a stale second step...);
 - 404 on operations with an id or a shop in their path;
@@ -19,6 +20,7 @@ from rest_framework.permissions import AllowAny
 
 from accounts.access import ShopGrant
 from security.two_step.step_up import FreshSecondStep
+from sellercenter.api.parsers import MAX_DEPTH
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -149,6 +151,7 @@ class AutoSchema(SpectacularAutoSchema):
             add(401, SESSION_CODES)
             add(403, ALWAYS_403)
         if self.method in UNSAFE:
+            add(400, {"parse_error": f"The body is not valid JSON, or nests deeper than {MAX_DEPTH} levels."})
             add(403, UNSAFE_403)
         for permission in permissions:
             for kind, codes in PERMISSION_403.items():
@@ -168,7 +171,7 @@ class AutoSchema(SpectacularAutoSchema):
         if direction != "response":
             return responses
         for status, codes in sorted(self._error_codes().items()):
-            serializer = ValidationErrorSerializer if status == 400 else ErrorSerializer
+            serializer = ValidationErrorSerializer if "invalid" in codes else ErrorSerializer
             answer = self._get_response_for_code(
                 OpenApiResponse(serializer, description=_describe(status, codes)), str(status)
             )
