@@ -313,6 +313,16 @@ class TestApproval:
         assert len(told) == 1 and "contact address they gave" in told[0].body
         assert all("/link/#" not in m.body for m in mails_to(user_with_totp.email))
 
+    def test_the_approval_freeze_sends_no_start_a_recovery_mail(self, staff, case_of, user, committed):
+        case = case_of(user)
+        before = len(mails_to(user.email))
+        act(committed, staff, case, "approve")
+        user.refresh_from_db()
+        assert user.freeze_scope == FreezeScope.FULL
+        after = mails_to(user.email)[before:]
+        assert any(f"{case.reference} approved" in m.subject for m in after)
+        assert not any("account is frozen" in m.subject for m in after)
+
     def test_approval_freezes_fully_so_the_payout_change_of_the_takeover_is_rolled_back(
         self, staff, case_of, owner, committed
     ):
