@@ -115,6 +115,8 @@ def deliver(pk: int) -> bool:
             "status_url": settings.SITE_URL + reverse("recovery:status"),
             "recover_url": settings.SITE_URL + reverse("recovery:request"),
             "files_per_round": rules.FILES_PER_ROUND,
+            "files_received": case.documents.count(),
+            "files_left": max(rules.FILES_PER_ROUND - case.documents_in_round, 0),
             "next_step": next_step(case),
         }
         user = case.user if notice.to_account else None
