@@ -117,6 +117,15 @@ class TestCasePage:
         for label in ("Ask for more documents", "Approve", "Reject", "Unfreeze as a false alarm"):
             assert label in page
 
+    def test_the_security_log_reads_as_sentences_not_raw_fields(self, staff, user, case_of):
+        case = case_of(user)
+        page = staff.get(f"/admin/recovery/recoverycase/{case.pk}/change/").content.decode()
+        log = page[page.index('id="security-events"') :]
+
+        assert f"Account frozen (recovery requested, case {case.reference})." in log
+        assert "Money moves are held" in log
+        assert "sessions_ended" not in log and "widened" not in log and "by: ;" not in log
+
     def test_staff_without_the_review_permission_read_but_cannot_act_or_download(
         self, fully_signed_in, case_of, user, committed
     ):
