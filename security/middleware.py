@@ -27,8 +27,18 @@ API_PREFIX = "/api/"
 def _refuse(request, *, status: int, code: str, detail: str, redirect_to: str, page_detail=None):
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": detail, "code": code}, status=status)
-    messages.warning(request, page_detail or detail)
+    _warn_once(request, page_detail or detail)
     return redirect(redirect_to)
+
+
+def _warn_once(request, text) -> None:
+    """Queue the warning unless the same one waits already: a browser that keeps asking for pages
+    (or their assets) while refused reads it once on the page it lands on."""
+    storage = messages.get_messages(request)
+    waiting = {str(message.message) for message in storage}
+    storage.used = False  # reading them here is not showing them: they stay for the next page
+    if str(text) not in waiting:
+        messages.warning(request, text)
 
 
 def frozen_page_message() -> str:
@@ -92,7 +102,7 @@ class AccountGateMiddleware:
         if request.path.startswith(API_PREFIX) or not hasattr(request, "session"):
             return
         if sessions.ended_because(request) == sessions.ENDED_BY_FREEZE:
-            messages.warning(request, frozen_page_message())
+            _warn_once(request, frozen_page_message())
 
     @staticmethod
     def _sign_out(request) -> None:
