@@ -62,24 +62,6 @@ def test_staff_without_two_step_verification_are_sent_to_turn_it_on(signed_in):
     assert "needs two-step verification" in response.content.decode()
 
 
-def test_staff_signed_in_with_an_email_code_are_told_to_sign_in_again_with_the_app(
-    client, password, staff_user, mailoutbox, django_capture_on_commit_callbacks
-):
-    client.post("/login/", {"email": staff_user.email, "password": password, "next": "/admin/"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/login/verify/", {"action": "send_email"})
-    code = next(w.rstrip(".") for w in mailoutbox[-1].body.split() if w.rstrip(".").isdigit())
-    assert client.post("/login/verify/", {"method": "email", "code": code}).status_code == 302
-
-    response = client.get("/admin/", follow=True)
-
-    page = response.content.decode()
-    assert response.redirect_chain[-1][0] == "/account/security/"
-    assert "needs a sign-in completed with your authenticator app or a recovery code" in page
-    assert "Sign out, sign in again and enter the code from your app" in page
-    assert "Turn it on" not in page
-
-
 @pytest.mark.parametrize(
     "data",
     [
