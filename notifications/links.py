@@ -43,6 +43,15 @@ EXPIRED = gettext_lazy("This link has expired. Ask for a new one.")
 USED = gettext_lazy("This link was already used. Each link works only as many times as its e-mail says.")
 REVOKED = gettext_lazy("A newer e-mail replaced this link. Use the link in the most recent e-mail.")
 
+# What a used-up link of a purpose says instead of USED, when the apps above have something more
+# useful to say (what happens next). Filled by register_used_message() from the apps' ready().
+_USED_MESSAGES: dict[str, str] = {}
+
+
+def register_used_message(purpose: str, message) -> None:
+    """Show `message` (a lazy translation) instead of USED when a link of `purpose` is used up."""
+    _USED_MESSAGES[purpose] = message
+
 
 @dataclass(frozen=True)
 class IssuedLink:
@@ -100,7 +109,7 @@ def _check(link: EmailLink | None) -> EmailLink:
     if link.revoked_at is not None:
         raise LinkInvalid(REVOKED, status=410)
     if link.uses >= link.uses_allowed:
-        raise LinkInvalid(USED, status=410)
+        raise LinkInvalid(_USED_MESSAGES.get(link.purpose, USED), status=410)
     if link.expires <= timezone.now():
         raise LinkInvalid(EXPIRED, status=410)
     return link

@@ -10,10 +10,13 @@ class RecoveryConfig(AppConfig):
 
     def ready(self):
         from accounts import panels
+        from notifications import links
         from recovery import receivers
+        from recovery.services import notices
         from recovery.views import owner
 
         receivers.connect()
+        links.register_used_message(notices.UPLOAD_PURPOSE, notices.UPLOAD_LINK_USED_UP)
         panels.register(
             "account_security",
             template="recovery/panels/account_security.html",

@@ -54,13 +54,22 @@ class FreezeOrigin(StrEnum):
 
 @transaction.atomic
 def freeze_account(
-    user, *, scope: FreezeScope, origin: FreezeOrigin, reason: str, context: RequestContext, by=None
+    user,
+    *,
+    scope: FreezeScope,
+    origin: FreezeOrigin,
+    reason: str,
+    context: RequestContext,
+    by=None,
+    notify: bool = True,
 ) -> bool:
     """Freeze the account: every session ends, sign-ins and money moves are refused.
 
-    A FULL freeze blocks every device; UNPROVEN lets established devices sign in (see
-    may_sign_in_while_frozen). Returns False, changing nothing, when the account is already frozen at
-    least as far; an UNPROVEN freeze may widen to FULL. The person is e-mailed once this commits.
+        A FULL freeze blocks every device; UNPROVEN lets established devices sign in (see
+        may_sign_in_while_frozen). Returns False, changing nothing, when the account is already frozen at
+        least as far; an UNPROVEN freeze may widen to FULL. The person is e-mailed once this commits
+    ("account frozen, start a recovery"), unless notify is False: a caller that sends its own notice
+    saying what happens next (an approved recovery case) passes notify=False so the two do not conflict.
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     scope = FreezeScope(scope)
@@ -72,7 +81,7 @@ def freeze_account(
     user.frozen_reason = reason[:200]
     user.freeze_scope = scope
     user.save(update_fields=["frozen_at", "frozen_reason", "freeze_scope"])
-    ended = sessions.end_sessions(user)
+    ended = sessions.end_sessions(user, because=sessions.ENDED_BY_FREEZE)
     record_event(
         user,
         EventKind.ACCOUNT_FROZEN,
@@ -84,7 +93,8 @@ def freeze_account(
         widened=widened,
         sessions_ended=ended,
     )
-    send_email(user, "account_frozen", {"reason": reason, "frozen_at": user.frozen_at, "scope": scope})
+    if notify:
+        send_email(user, "account_frozen", {"reason": reason, "frozen_at": user.frozen_at, "scope": scope})
     account_frozen.send(
         sender=freeze_account,
         user=user,

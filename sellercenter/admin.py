@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_email.models import EmailDevice
 
+from accounts.selectors import two_step_enabled
 from security.two_step.step_up import is_fresh, step_up_url
 from sellercenter.admin_filters import DeclaredFiltersOnly, hidden_field_errors
 
@@ -81,12 +82,19 @@ class SellerCenterAdminSite(admin.AdminSite):
         if not user.is_authenticated:
             return redirect(f"{reverse('security:login')}?{request.GET.urlencode()}")
         if user.is_active and user.is_staff and not self.has_permission(request):
-            messages.warning(
-                request,
-                _(
+            if two_step_enabled(user):
+                # The app is on, but this session's second step was a code sent by e-mail.
+                warning = _(
+                    "The support admin needs a sign-in completed with your authenticator app or a "
+                    "recovery code; this session was opened with a code sent by e-mail. Sign out, sign "
+                    "in again and enter the code from your app (or a recovery code), then open the "
+                    "admin again."
+                )
+            else:
+                warning = _(
                     "The support admin needs two-step verification with the authenticator app. Turn it "
-                    "on (or sign in again with it), then open the admin again."
-                ),
-            )
+                    "on, sign in again with it, then open the admin again."
+                )
+            messages.warning(request, warning)
             return redirect("security:account-security")
         return redirect("accounts:shops")

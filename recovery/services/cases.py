@@ -125,12 +125,13 @@ def _open(user, account_email: str, origin: FreezeOrigin) -> RecoveryCase:
 
 
 def send_current_link(case: RecoveryCase) -> None:
-    """Send the contact address the link the case needs now: the upload link while documents are
-    accepted, the set-password link once approved, else where the case stands."""
+    """Send the contact address the link the case needs now: while documents are accepted, where the
+    case stands (its status, the files received) with a fresh upload link for the rest of the round;
+    the set-password link once approved; else where the case stands."""
     if case.status == CaseStatus.APPROVED and case.access_reset_at is not None:
         notices.notify(case, "approved", account=False, link=notices.Link.RESTORE)
     elif case.accepts_documents:
-        notices.notify(case, "received", account=False, link=notices.Link.UPLOAD)
+        notices.notify(case, "where_it_stands", account=False, link=notices.Link.UPLOAD)
     else:
         notices.notify(case, "status", account=False)
 

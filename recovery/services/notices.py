@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from notifications import links
 from notifications.email import render_email
@@ -30,6 +31,11 @@ from recovery.services.timeline import record_step
 logger = logging.getLogger(__name__)
 
 UPLOAD_PURPOSE = "recovery_upload"
+# An upload link takes the files one round allows; reopened after the last one, it says this.
+UPLOAD_LINK_USED_UP = gettext_lazy(
+    "All the files for this round of your recovery case have arrived. Our support team checks them and "
+    "e-mails your contact address when they decide or need more; you do not need to do anything now."
+)
 RESTORE_PURPOSE = "recovery_restore"
 REOPEN_PURPOSE = "recovery_reopen"
 
@@ -115,6 +121,8 @@ def deliver(pk: int) -> bool:
             "status_url": settings.SITE_URL + reverse("recovery:status"),
             "recover_url": settings.SITE_URL + reverse("recovery:request"),
             "files_per_round": rules.FILES_PER_ROUND,
+            "files_received": case.documents.count(),
+            "files_left": max(rules.FILES_PER_ROUND - case.documents_in_round, 0),
             "next_step": next_step(case),
         }
         user = case.user if notice.to_account else None

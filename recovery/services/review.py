@@ -187,6 +187,8 @@ def approve(
         reason=f"recovery case {case.reference} approved",
         context=context,
         by=agent,
+        # The approval notices say what to do next; "frozen, start a recovery" would contradict them.
+        notify=False,
     )
     # robust: with the broker down the approval commits all the same; beat's resume_approvals queues it.
     transaction.on_commit(lambda: queue_approval(case.pk), robust=True)

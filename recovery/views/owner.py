@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.selectors import two_step_enabled
 from audit.events import RequestContext
 from notifications import links
 from recovery.models import UNDECIDED
@@ -34,6 +35,8 @@ def account_security_panel(request) -> dict | None:
         "hardened_on": user.has_hardened_recovery,
         "hardened_ends_at": user.hardened_recovery_ends_at if user.has_hardened_recovery else None,
         "recovery_step_up_fresh": is_fresh(request),
+        # Cancelling as "not me" needs a fresh code from the app (SPEC §6): say so before the button.
+        "recovery_two_step_on": two_step_enabled(user),
     }
 
 

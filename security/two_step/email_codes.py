@@ -9,7 +9,10 @@ authenticator app, a recovery code or account recovery is needed instead.
 from datetime import datetime
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from security.account_history import last_changes
@@ -29,13 +32,20 @@ def refused_since(user) -> datetime | None:
     return max(recent) if recent else None
 
 
-def refusal_message(since: datetime) -> str:
-    until = since + settings.EMAIL_CODE_REFUSAL_PERIOD
-    return _(
+def refusal_message(since: datetime, *, link: bool = False) -> str:
+    """Why e-mail codes are refused until when, and what to use instead. `link`: HTML for a page,
+    with the recovery address as a link; otherwise plain text (the API, e-mail)."""
+    until = f"{since + settings.EMAIL_CODE_REFUSAL_PERIOD:%d %b %Y, %H:%M}"
+    recover = reverse("recovery:request")
+    text = _(
         "Codes by e-mail cannot complete a sign-in until %(until)s UTC, because this "
         "account's password or e-mail address changed recently. Use the code from your authenticator "
-        "app or one of your recovery codes. Lost both? Ask for account recovery at /recover/."
-    ) % {"until": f"{until:%d %b %Y, %H:%M}"}
+        "app or one of your recovery codes. Lost both? Ask for account recovery at %(recover)s."
+    )
+    if not link:
+        return text % {"until": until, "recover": recover}
+    anchor = format_html('<a href="{}">{}</a>', recover, recover)
+    return mark_safe(escape(text) % {"until": escape(until), "recover": anchor})  # noqa: S308
 
 
 def ensure_allowed(user) -> None:

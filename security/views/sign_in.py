@@ -111,7 +111,9 @@ def login_verify(request):
             "next": next_url,
             "email_mode": email_mode and refused_since is None,
             "prefers_email": user.preferred_two_step_method == SecondStepMethod.EMAIL,
-            "email_code_refused": email_codes.refusal_message(refused_since) if refused_since else "",
+            "email_code_refused": email_codes.refusal_message(refused_since, link=True)
+            if refused_since
+            else "",
         },
         status=status,
         wait=wait,

@@ -24,7 +24,11 @@ def test_staff_signed_in_with_an_emailed_code_are_kept_out_of_the_admin(
     # Whoever holds the mailbox can reset the password too: the mailbox is no second factor here.
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == "/account/security/"
-    assert "needs two-step verification with the authenticator app" in response.content.decode()
+    # The app is on: the message says to sign in again with it, not to turn it on.
+    page = response.content.decode()
+    assert "needs a sign-in completed with your authenticator app or a recovery code" in page
+    assert "Sign out, sign in again and enter the code from your app" in page
+    assert "Turn it on" not in page
 
 
 def test_a_change_in_the_admin_asks_for_a_fresh_second_step(fully_signed_in, staff_user, shop):

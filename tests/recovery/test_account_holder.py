@@ -216,3 +216,20 @@ class TestHardenedRecovery:
             assert user_with_totp.has_hardened_recovery
         kinds = set(SecurityEvent.objects.filter(user=user_with_totp).values_list("kind", flat=True))
         assert {EventKind.HARDENED_RECOVERY_OFF_REQUESTED, EventKind.HARDENED_RECOVERY_OFF_CANCELLED} <= kinds
+
+
+def test_without_two_step_the_panel_says_cancelling_needs_the_app_and_links_to_set_it_up(
+    user, signed_in, recover
+):
+    browser = Client()
+    with time_machine.travel(timezone.now() - timedelta(days=8)):
+        signed_in(user, client=browser)
+    recover(user.email, INTRUDER_CONTACT, description="I lost access, please unlock it.")
+    signed_in(user, client=browser)
+
+    page = browser.get("/account/security/").content.decode()
+
+    assert "This wasn't me: cancel the request" in page
+    assert "this account has no two-step verification yet" in page
+    assert 'href="/account/security/2sv/totp/"' in page
+    assert page.index("no two-step verification yet") < page.index("This wasn't me: cancel the request")

@@ -117,6 +117,15 @@ class TestCasePage:
         for label in ("Ask for more documents", "Approve", "Reject", "Unfreeze as a false alarm"):
             assert label in page
 
+    def test_the_security_log_reads_as_sentences_not_raw_fields(self, staff, user, case_of):
+        case = case_of(user)
+        page = staff.get(f"/admin/recovery/recoverycase/{case.pk}/change/").content.decode()
+        log = page[page.index('id="security-events"') :]
+
+        assert f"Account frozen (recovery requested, case {case.reference})." in log
+        assert "Money moves are held" in log
+        assert "sessions_ended" not in log and "widened" not in log and "by: ;" not in log
+
     def test_staff_without_the_review_permission_read_but_cannot_act_or_download(
         self, fully_signed_in, case_of, user, committed
     ):
@@ -343,6 +352,16 @@ class TestApproval:
         told = [m for m in mails_to(user_with_totp.email) if f"{case.reference} approved" in m.subject]
         assert len(told) == 1 and "contact address they gave" in told[0].body
         assert all("/link/#" not in m.body for m in mails_to(user_with_totp.email))
+
+    def test_the_approval_freeze_sends_no_start_a_recovery_mail(self, staff, case_of, user, committed):
+        case = case_of(user)
+        before = len(mails_to(user.email))
+        act(committed, staff, case, "approve")
+        user.refresh_from_db()
+        assert user.freeze_scope == FreezeScope.FULL
+        after = mails_to(user.email)[before:]
+        assert any(f"{case.reference} approved" in m.subject for m in after)
+        assert not any("account is frozen" in m.subject for m in after)
 
     def test_approval_freezes_fully_so_the_payout_change_of_the_takeover_is_rolled_back(
         self, staff, case_of, owner, committed

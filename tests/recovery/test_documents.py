@@ -15,6 +15,7 @@ from notifications.models import EmailLink
 from recovery.documents import MAX_BYTES
 from recovery.models import CaseDocument, CaseStatus, RecoveryCase
 from recovery.services.notices import UPLOAD_PURPOSE
+from tests.conftest import open_email_link
 from tests.recovery import files
 from tests.recovery.conftest import last_link_token, stored_files, upload
 
@@ -229,6 +230,20 @@ class TestRounds:
         # The page still says where the case stands, and why no more files go.
         status_page = uploader.get("/recover/case/")
         assert "used for 5 files" in status_page.content.decode()
+
+    def test_a_finished_link_reopened_says_the_files_arrived_and_what_comes_next(
+        self, uploader, token, committed
+    ):
+        for n in range(5):
+            assert committed(upload, uploader, files.png(), name=f"page{n}.png").status_code == 302
+
+        reopened = open_email_link(Client(), token)
+
+        page = reopened.content.decode()
+        assert reopened.status_code == 410
+        assert "All the files for this round of your recovery case have arrived" in page
+        assert "e-mails your contact address when they decide or need more" in page
+        assert "Each link works only as many times" not in page
 
     def test_a_fresh_link_mid_round_takes_only_what_is_left(self, uploader, user, recover, committed):
         for n in range(3):

@@ -64,6 +64,34 @@ class TestStatusPage:
         assert last_link_token(CONTACT) != old
         assert open_email_link(Client(), old).status_code == 410
 
+    def test_the_mail_says_where_the_case_stands_and_what_arrived(self, client, case, committed):
+        for n in range(2):
+            add_document(
+                case,
+                kind="identity",
+                upload=SimpleUploadedFile(f"id{n}.pdf", files.pdf()),
+                context=RequestContext(),
+            )
+        ask_status(client, committed, case.reference, CONTACT)
+        mail = mails_to(CONTACT)[-1]
+        assert mail.subject.endswith("Waiting for review")
+        assert "is: Waiting for review." in mail.body and "Files received so far: 2." in mail.body
+        assert "takes up to 3 more files" in mail.body and "/link/#" in mail.body
+        assert "We received a request" not in mail.body
+
+    def test_a_full_round_gets_where_it_stands_and_no_link(self, client, case, committed):
+        for n in range(5):
+            add_document(
+                case,
+                kind="identity",
+                upload=SimpleUploadedFile(f"id{n}.pdf", files.pdf()),
+                context=RequestContext(),
+            )
+        ask_status(client, committed, case.reference, CONTACT)
+        mail = mails_to(CONTACT)[-1]
+        assert "Files received so far: 5." in mail.body and "/link/#" not in mail.body
+        assert "already has all 5 files it takes" in mail.body
+
     @pytest.mark.parametrize("wrong", ["reference", "contact"])
     def test_anything_else_gets_the_same_answer_and_no_mail(self, client, case, committed, wrong):
         sent = len(mails_to(CONTACT))

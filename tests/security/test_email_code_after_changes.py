@@ -82,6 +82,21 @@ def test_after_a_reset_the_mailbox_alone_cannot_pass_the_second_step(
     assert client.post("/login/verify/", {"code": totp_code(user_with_totp)}).status_code == 302
 
 
+def test_the_refusal_on_the_page_links_to_recovery_and_the_api_says_it_in_plain_text(
+    user_with_totp, reset_by_mailbox
+):
+    reset_by_mailbox(user_with_totp)
+    client = password_step(Client(), user_with_totp)
+
+    page = client.get("/login/verify/").content.decode()
+    api = client.post(
+        "/api/v1/auth/verify", {"method": "email", "code": "123456"}, content_type="application/json"
+    )
+
+    assert 'Lost both? Ask for account recovery at <a href="/recover/">/recover/</a>.' in page
+    assert api.json()["detail"].endswith("Lost both? Ask for account recovery at /recover/.")
+
+
 def test_the_api_login_offers_no_email_code_after_a_reset(user_with_totp, reset_by_mailbox):
     reset_by_mailbox(user_with_totp)
     answer = Client().post(

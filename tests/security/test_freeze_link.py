@@ -144,6 +144,16 @@ def test_opening_the_link_only_asks_and_the_button_freezes_once(usual_device, pa
     assert SecurityEvent.objects.filter(user=usual_device, kind=EventKind.ACCOUNT_FROZEN).count() == 1
 
 
+def test_the_done_page_offers_the_way_back_through_a_recovery(usual_device, password, sign_in, committed):
+    sign_in(usual_device, password, ip="203.0.113.50")
+    visitor = open_freeze_link(alerts_to(usual_device)[0])
+
+    done = committed(visitor.post, "/account/freeze/").content.decode()
+
+    assert '<a class="button primary" href="/recover/">Start the recovery</a>' in done
+    assert visitor.get("/recover/").status_code == 200
+
+
 def test_the_token_never_appears_in_a_url_the_server_sees(usual_device, password, sign_in):
     sign_in(usual_device, password, ip="203.0.113.50")
     token = freeze_token(alerts_to(usual_device)[0])

@@ -173,3 +173,17 @@ def test_a_code_two_steps_ahead_is_refused(client, half_signed_in, user_with_tot
     half_signed_in(user_with_totp)
     ahead = pyotp.TOTP(_secret(user_with_totp)).at(time.time() + 60)
     assert client.post("/api/v1/auth/verify", {"method": "totp", "code": ahead}).status_code == 400
+
+
+def test_pages_asked_for_before_the_second_step_queue_the_reminder_once(
+    client, half_signed_in, user_with_totp
+):
+    half_signed_in(user_with_totp)
+    for path in ("/shops/", "/account/security/", "/shops/", "/account/security/events/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/login/verify/")
+
+    page = client.get("/login/verify/").content.decode()
+
+    assert page.count("Enter the code from your second step to continue.") == 1
+    assert "Enter the code from your second step" not in client.get("/login/verify/").content.decode()
