@@ -81,7 +81,7 @@ def freeze_account(
     user.frozen_reason = reason[:200]
     user.freeze_scope = scope
     user.save(update_fields=["frozen_at", "frozen_reason", "freeze_scope"])
-    ended = sessions.end_sessions(user, because=sessions.ENDED_BY_FREEZE)
+    ended = sessions.end_sessions(user)
     record_event(
         user,
         EventKind.ACCOUNT_FROZEN,

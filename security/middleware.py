@@ -5,7 +5,6 @@ signed-in session, in order: an expired session (absolute or idle bound) is sign
 account is signed out unless this browser may still use it; a session that passed the password but
 not the second step reaches only the verify page, logout and the CSRF endpoint; then the session's
 last-seen time moves on. Pages are redirected, the API answers with a status and a stable code.
-A browser whose session a freeze ended is told so, with the way back, on its next page.
 """
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.access import TwoStepEnrolmentRequired
@@ -24,10 +22,10 @@ from security.freeze import FROZEN_MESSAGE, may_sign_in_while_frozen
 API_PREFIX = "/api/"
 
 
-def _refuse(request, *, status: int, code: str, detail: str, redirect_to: str, page_detail=None):
+def _refuse(request, *, status: int, code: str, detail: str, redirect_to: str):
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": detail, "code": code}, status=status)
-    _warn_once(request, page_detail or detail)
+    _warn_once(request, detail)
     return redirect(redirect_to)
 
 
@@ -41,24 +39,13 @@ def _warn_once(request, text) -> None:
         messages.warning(request, text)
 
 
-def frozen_page_message() -> str:
-    """The sign-in page's "frozen" words, with the way back: a link to start a recovery (SPEC §8)."""
-    return format_html(
-        '{} <a href="{}">{}</a>', FROZEN_MESSAGE, reverse("recovery:request"), _("Start the recovery")
-    )
-
-
 class AccountGateMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.known_device_id = device_id_from(request)
-        if request.user.is_authenticated:
-            refusal = self.check(request)
-        else:
-            refusal = None
-            self.explain_ended_session(request)
+        refusal = self.check(request) if request.user.is_authenticated else None
         response = refusal or self.get_response(request)
         if getattr(request, "new_known_device", False):
             set_device_cookie(response, request.known_device_id)
@@ -82,7 +69,6 @@ class AccountGateMiddleware:
                 status=403,
                 code="account_frozen",
                 detail=FROZEN_MESSAGE,
-                page_detail=frozen_page_message(),
                 redirect_to=reverse("security:login"),
             )
         if request.session.get(sessions.TWO_STEP_PENDING) and not self._open_while_pending(request):
@@ -95,14 +81,6 @@ class AccountGateMiddleware:
             )
         sessions.touch(request)
         return None
-
-    @staticmethod
-    def explain_ended_session(request) -> None:
-        """A page opened by a browser whose session a freeze ended says so (once), with the way back."""
-        if request.path.startswith(API_PREFIX) or not hasattr(request, "session"):
-            return
-        if sessions.ended_because(request) == sessions.ENDED_BY_FREEZE:
-            _warn_once(request, frozen_page_message())
 
     @staticmethod
     def _sign_out(request) -> None:

@@ -1,8 +1,6 @@
 """Signed-in sessions: what the gate keeps in each, the UserSession rows the user can see, and
 ending them (one, all others, or all: a password change, a freeze)."""
 
-from importlib import import_module
-
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -17,10 +15,6 @@ from security.models import UserSession
 AUTH_AT = "auth_at"  # when the password was accepted (absolute timeout)
 SEEN_AT = "seen_at"  # the last time a request touched the session (idle timeout)
 TWO_STEP_PENDING = "two_step_pending"  # the password passed, the second step has not
-# Left alone in a session that something else ended (its sign-in is gone): why, so the browser's
-# next page can say it. The gate reads and drops it.
-ENDED_BECAUSE = "ended_because"
-ENDED_BY_FREEZE = "frozen"
 
 
 def start(request, user, context: RequestContext, *, record: bool = True) -> UserSession | None:
@@ -68,42 +62,21 @@ def touch(request) -> None:
     UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=now)
 
 
-def end_sessions(user, *, keep_session_key: str | None = None, because: str = "") -> int:
-    """End every session of the user (but the one kept): they are signed out on their next request.
-
-    `because` (ENDED_BY_FREEZE) is kept in each ended session, so that request can say why."""
+def end_sessions(user, *, keep_session_key: str | None = None) -> int:
+    """End every session of the user (but the one kept): they are signed out on their next request."""
     rows = UserSession.objects.filter(user=user)
     if keep_session_key:
         rows = rows.exclude(session_key=keep_session_key)
-    return end(rows, because=because)
+    return end(rows)
 
 
-def end(rows, *, because: str = "") -> int:
+def end(rows) -> int:
     """End these recorded sessions: the Django session goes with its row, so the browser is signed
-    out on its next request. With `because`, each session keeps only that note instead of being
-    deleted (nothing of the sign-in stays in it). Returns how many ended."""
+    out on its next request. Returns how many ended."""
     keys = [row.session_key for row in rows]
-    if because:
-        # A request of that browser still in flight may save its session over the note; the gate
-        # still signs a frozen account's session out on its next request.
-        store_class = import_module(settings.SESSION_ENGINE).SessionStore
-        live = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
-        for key in live.values_list("session_key", flat=True):
-            store = store_class(session_key=key)
-            store.clear()
-            store[ENDED_BECAUSE] = because
-            store.save()
-    else:
-        Session.objects.filter(session_key__in=keys).delete()
+    Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
-
-
-def ended_because(request) -> str:
-    """Why something else ended this browser's session ("" when nothing did); read once."""
-    if ENDED_BECAUSE not in request.session:
-        return ""
-    return request.session.pop(ENDED_BECAUSE)
 
 
 def forget(session_key: str | None) -> None:
