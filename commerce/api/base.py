@@ -138,6 +138,8 @@ class ObjectAction(ShopEndpoint):
 
     Subclasses set `action` (a registry key), `find` (a selector taking the membership and the id),
     `serializer_class` (the answer), `input_serializer` (or None) and `perform(obj, data)`.
+    When `perform` answers a row of the object's model, the answer is that object read again through
+    `find`, as GET reads it.
     """
 
     action: str = ""
@@ -152,9 +154,13 @@ class ObjectAction(ShopEndpoint):
             cls.error_codes_by_method = {"POST": {409: cls.conflicts}} if cls.conflicts else {}
 
             def post(self, request, slug, pk):
-                obj = type(self).find(self.membership, pk)
+                find = type(self).find
+                obj = find(self.membership, pk)
                 data = self.valid(self.input_serializer) if self.input_serializer else {}
-                return self.output(self.perform(obj, data))
+                done = self.perform(obj, data)
+                # Services answer the row they locked; the answer is read as GET reads it (with the
+                # selector's annotations, such as an affiliate plan's creator counts).
+                return self.output(find(self.membership, pk) if isinstance(done, type(obj)) else done)
 
             post.__doc__ = str(ACTIONS[cls.action].label) + "."
             cls.post = extend_schema(

@@ -181,6 +181,19 @@ def test_plans_pause_resume_and_end_and_an_ended_plan_cannot_change(api, shop):
     assert changed.status_code == 409 and changed.json()["code"] == "plan_ended"
 
 
+@pytest.mark.parametrize(
+    "factory,area", [(AdPlanFactory, "advertising"), (AffiliatePlanFactory, "affiliate")]
+)
+def test_a_plan_moved_through_the_api_answers_what_get_answers(api, shop, factory, area):
+    plan = factory(shop=shop)
+    path = f"{area}/plans/{plan.pk}"
+    for move, status in (("pause", "paused"), ("resume", "active"), ("end", "ended")):
+        moved = api.send("post", f"{path}/{move}")
+        assert moved.status_code == 200, moved.content[:300]
+        assert moved.json()["status"] == status
+        assert moved.json() == api.send("get", path).json()
+
+
 def test_affiliate_plans_show_performance_and_the_creators_contacted(api, shop):
     plan = AffiliatePlanFactory(shop=shop, commission_percent=Decimal("8"), sales=Decimal("480.00"))
 
