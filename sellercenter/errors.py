@@ -218,16 +218,39 @@ def csrf_failure(request, reason=""):
     )
 
 
+def method_not_allowed(request):
+    """405 in the layout: the address belongs to a form's button and was opened as a page."""
+    return _render(
+        request,
+        ErrorPage(
+            405,
+            _("This address is a button, not a page"),
+            _("It carries out an action when a form's button sends it, so opening it here did nothing."),
+            _("This happens when a page with a button was bookmarked, or a sign-in came back to the button."),
+            [_("Go back to the page the button was on and use it again.")],
+            _ways_back(request),
+        ),
+    )
+
+
 class ProductNotFoundMiddleware:
     """With DEBUG on, Django shows a developer's page for an Http404 a view raises ("No such shop");
     those are the product's answers, so they get the product's page in development too. Addresses
-    that match no URL keep Django's page there, which lists the URLs."""
+    that match no URL keep Django's page there, which lists the URLs. An empty 405 of a page gets the
+    product's page too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Views limited to POST answer other methods with an empty 405 (require_POST): opened as a
+        # page (a bookmarked button, a sign-in's `next`), it says what happened in the layout.
+        if response.status_code == 405 and not response.content and not request.path.startswith(API_PREFIX):
+            page = method_not_allowed(request)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
     def process_exception(self, request, exception):
         if settings.DEBUG and isinstance(exception, Http404):

@@ -4,7 +4,7 @@ back (SPEC §11); under /api/ errors keep the JSON shape {"detail", "code"}."""
 import pytest
 from django.test import Client
 
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,24 @@ def test_another_shop_is_not_found_in_the_products_words(signed_in, owner, other
     explains_itself(body)
     assert "belongs to a shop you are not a member of" in body
     assert 'href="/shops/">Your shops' in body
+
+
+@pytest.mark.parametrize("path", ["/shop/{slug}/orders/{order}/ship/", "/account/information/anti-phishing/"])
+def test_a_button_opened_as_a_page_explains_itself(signed_in, owner, shop, path):
+    # A sign-in that comes back to `next=<a button's address>` lands here too.
+    order = OrderFactory(shop=shop)
+    response = signed_in(owner).get(path.format(slug=shop.slug, order=order.pk))
+    body = response.content.decode()
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    explains_itself(body)
+    assert "This address is a button, not a page" in body
+    order.refresh_from_db()
+    assert order.status == "pending", "nothing was done"
+
+
+def test_the_api_keeps_its_own_405(signed_in, owner):
+    response = signed_in(owner).get("/api/v1/auth/logout")
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
 
 
 def test_an_unknown_address_is_not_found_signed_out_too(client):
