@@ -2,6 +2,8 @@
 registry). Changing the payout account is the step a takeover exists for (the seed; SPEC §6a), so the
 owner is asked to look at a recent change even when it was theirs."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -30,10 +32,16 @@ def payout_account_changed(ctx: CheckupContext, membership) -> Finding | None:
     )
     if recent is None:
         return None
+    if now - recent.created < timedelta(minutes=1):
+        title = _("The payout account of %(shop)s changed a moment ago") % {"shop": shop.name}
+    else:
+        title = _("The payout account of %(shop)s changed %(ago)s ago") % {
+            "shop": shop.name,
+            "ago": timesince(recent.created, now, depth=1),
+        }
     return Finding(
         False,
-        _("The payout account of %(shop)s changed %(ago)s ago")
-        % {"shop": shop.name, "ago": timesince(recent.created, now, depth=1)},
+        title,
         _(
             "Payouts now go to %(account)s. If you did not make this change, freeze your account from "
             "Account Security at once: that rolls the change back and cancels withdrawals not yet paid."

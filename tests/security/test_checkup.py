@@ -285,5 +285,11 @@ def test_a_payout_account_changed_this_week_is_a_step_until_the_week_is_over(sig
     # Account Security lists it too, for each shop the person owns.
     assert "The payout account of Demo Shop changed" in client.get("/account/security/").content.decode()
 
+    PayoutAccount.objects.filter(pk=changed.pk).update(created=timezone.now())
+    assert (
+        "The payout account of Demo Shop changed a moment ago"
+        in client.get(f"/shop/{shop.slug}/").content.decode()
+    )
+
     PayoutAccount.objects.filter(pk=changed.pk).update(created=timezone.now() - timedelta(days=8))
     assert "commerce.payout_account" not in steps(client.get(f"/shop/{shop.slug}/").content.decode())
