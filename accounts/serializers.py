@@ -6,8 +6,13 @@ from permissions.registry import ROLES
 
 
 class ShopMembershipSerializer(serializers.Serializer):
+    """One of the person's shops with their roles and grants in it (GET /api/v1/me, GET /api/v1/shops)."""
+
     slug = serializers.CharField(source="shop.slug")
     name = serializers.CharField(source="shop.name")
+    currency = serializers.CharField(source="shop.currency", help_text="ISO 4217 code of the shop's money.")
+    is_owner = serializers.BooleanField()
+    require_two_step = serializers.BooleanField(source="shop.require_two_step")
     roles = serializers.ListField(child=serializers.ChoiceField(choices=list(ROLES)), source="role_names")
     grants = serializers.SerializerMethodField()
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts import invitations, selectors
 from accounts.errors import RateLimited, TeamRefusal
+from accounts.serializers import ShopMembershipSerializer
 from accounts.services import change_member, leave_shop, remove_member
 from audit.events import RequestContext
 from notifications import links
@@ -263,6 +264,17 @@ class MemberSettingsView(TeamView):
         data.is_valid(raise_exception=True)
         call(services.set_member_settings, self.membership, context=self.context(), **data.validated_data)
         return Response(self.payload())
+
+
+class ShopsView(generics.ListAPIView):
+    """GET: the shops the signed-in person is an active member of, in name order, with their roles
+    (SPEC §10); a suspended membership is not listed."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ShopMembershipSerializer
+
+    def get_queryset(self):
+        return selectors.memberships_of(self.request.user)
 
 
 class MembershipView(APIView):

@@ -3,6 +3,7 @@ from django.urls import path
 from team import api
 
 urlpatterns = [
+    path("shops", api.ShopsView.as_view(), name="shops"),
     path("shops/<slug:slug>/members", api.MembersView.as_view(), name="team-members"),
     path("shops/<slug:slug>/members/<int:member_id>", api.MemberView.as_view(), name="team-member"),
     path(
