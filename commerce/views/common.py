@@ -13,13 +13,13 @@ from commerce.errors import CommerceError
 from permissions.registry import ACTIONS, Grant
 
 
-def page(grant_or_action: Grant | str):
+def page(grant_or_action: Grant | str, *, name: str | None = None):
     """A shop page needing a grant, or a registry action's grant: 404 outside the caller's shops,
-    403 without it. Never cached: module pages show live data."""
+    403 without it, naming the page by `name` when given. Never cached: module pages show live data."""
     grant = ACTIONS[grant_or_action].grant if grant_or_action in ACTIONS else Grant(grant_or_action)
 
     def decorator(view):
-        return login_required(never_cache(shop_view(grant)(view)))
+        return login_required(never_cache(shop_view(grant, page=name)(view)))
 
     return decorator
 

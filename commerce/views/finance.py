@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,9 @@ from commerce.models import BillStatus, PayoutAccountStatus
 from commerce.services import payouts, withdrawals
 from commerce.views.common import page, refused
 from permissions.registry import Grant
+
+# How the 403 names these pages: their grant's actions would read "Change the payout account, ...".
+PAYOUT_ACCOUNT = gettext_lazy("the payout account")
 
 
 def _finance_url(slug):
@@ -55,7 +59,7 @@ def _payout_url(slug):
     return reverse("commerce:payout-account", args=[slug])
 
 
-@page("finance.payout_account.change")
+@page("finance.payout_account.change", name=PAYOUT_ACCOUNT)
 def payout_account(request, slug):
     shop = request.membership.shop
     context = {
@@ -80,7 +84,7 @@ def _closed(request, slug):
 
 
 @sensitive_post_parameters("account_number")
-@page("finance.payout_account.change")
+@page("finance.payout_account.change", name=PAYOUT_ACCOUNT)
 def payout_account_change(request, slug):
     """Step 1: the new details. Valid, they come back with the bank and last four digits shown,
     and the code is asked for (step 2)."""
@@ -105,7 +109,7 @@ def _confirm_page(request, details, form, status=200):
 
 @require_POST
 @sensitive_post_parameters("account_number", "code")
-@page("finance.payout_account.change")
+@page("finance.payout_account.change", name=PAYOUT_ACCOUNT)
 def payout_account_confirm(request, slug):
     """Step 2: the same details with the code that approves exactly them."""
     if closed := _closed(request, slug):
@@ -157,7 +161,7 @@ def payout_account_confirm(request, slug):
 
 
 @sensitive_post_parameters("code")
-@page("finance.withdraw")
+@page("finance.withdraw", name=gettext_lazy("withdrawals"))
 def withdrawals_page(request, slug):
     shop = request.membership.shop
     form = WithdrawalForm(request.POST or None)

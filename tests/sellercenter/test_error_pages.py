@@ -54,6 +54,12 @@ def test_a_page_refused_for_another_areas_grant_names_itself(signed_in, member_w
     assert "User Management" not in body.split("<h1", 1)[1].split("</h1>", 1)[0]
 
 
+def test_the_payout_account_page_is_named_as_a_page_when_refused(signed_in, member_with, shop):
+    response = signed_in(member_with("finance_specialist")).get(f"/shop/{shop.slug}/finance/payout-account/")
+    assert response.status_code == 403
+    assert "Your roles in Demo Shop do not include the payout account" in response.content.decode()
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_another_shop_is_not_found_in_the_products_words(signed_in, owner, other_shop, settings, debug):
     settings.DEBUG = debug
