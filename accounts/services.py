@@ -307,9 +307,14 @@ def remove_member(
     membership.delete()
 
 
-@transaction.atomic
-def leave_shop(membership: Membership, *, context: RequestContext | None = None) -> None:
-    """A member leaves a shop of their own accord; the owner cannot (OwnerCannotLeave)."""
+def check_removable(membership: Membership, acting: Membership) -> None:
+    """Whether `acting` may remove this member at all; the confirmation page asks it before showing
+    a form. Raises OwnerProtected, NotAllowed, OwnMembership."""
+    _check_change(membership, acting, "users.remove")
+
+
+def check_may_leave(membership: Membership) -> None:
+    """OwnerCannotLeave for the shop's owner; anyone else may leave."""
     if membership.is_owner:
         raise OwnerCannotLeave(
             _(
@@ -317,6 +322,12 @@ def leave_shop(membership: Membership, *, context: RequestContext | None = None)
                 "exists."
             )
         )
+
+
+@transaction.atomic
+def leave_shop(membership: Membership, *, context: RequestContext | None = None) -> None:
+    """A member leaves a shop of their own accord; the owner cannot (OwnerCannotLeave)."""
+    check_may_leave(membership)
     record_event(
         membership.user, EventKind.MEMBER_LEFT, shop=membership.shop, context=context, roles=membership.roles
     )

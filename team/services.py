@@ -67,6 +67,18 @@ def remind(acting: Membership, membership: Membership, *, context: RequestContex
     remind_to_enrol(acting, membership, context=context, throttle=TwoStepReminderThrottle(acting.shop))
 
 
+def check_two_step_reset(acting: Membership, membership: Membership) -> None:
+    """Whether `acting` may reset this member's two-step verification at all; the confirmation page
+    asks it before showing a form. Raises NotAllowed, OwnerProtected, OwnMembership, ResetNotAllowed."""
+    check_acting(acting, membership.shop, "users.reset_two_step")
+    if membership.is_owner:
+        raise OwnerProtected(_("The owner's two-step verification is theirs to manage, on Account Security."))
+    if membership.pk == acting.pk:
+        raise OwnMembership(_("Manage your own two-step verification on Account Security."))
+    if reaches_beyond(membership):
+        raise ResetNotAllowed(RESET_REFUSED_ELSEWHERE % {"shop": membership.shop.name})
+
+
 @transaction.atomic
 def reset_member_two_step(
     acting: Membership, membership: Membership, *, reason: str, context: RequestContext
@@ -79,13 +91,7 @@ def reset_member_two_step(
     of another shop, whose other shops' protection one owner must not be able to remove. Raises
     OwnerProtected, OwnMembership, NotAllowed and TwoStepNotOn too.
     """
-    check_acting(acting, membership.shop, "users.reset_two_step")
-    if membership.is_owner:
-        raise OwnerProtected(_("The owner's two-step verification is theirs to manage, on Account Security."))
-    if membership.pk == acting.pk:
-        raise OwnMembership(_("Manage your own two-step verification on Account Security."))
-    if reaches_beyond(membership):
-        raise ResetNotAllowed(RESET_REFUSED_ELSEWHERE % {"shop": membership.shop.name})
+    check_two_step_reset(acting, membership)
     reason = " ".join((reason or "").split())[:200] or f"Reset by the owner of {membership.shop.name}"
     if not reset_two_step(membership.user, by=acting.user, reason=reason, context=context):
         raise TwoStepNotOn(

@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import invitations, selectors, signups
 from accounts.errors import RateLimited, TeamRefusal
-from accounts.services import leave_shop
+from accounts.services import check_may_leave, leave_shop
 from audit.events import RequestContext
 from notifications import links
 from team import services
@@ -268,4 +268,10 @@ def leave(request, slug):
             request, _("You left %(shop)s. Its owner was told by e-mail.") % {"shop": membership.shop.name}
         )
         return redirect("accounts:shops")
+    try:
+        check_may_leave(membership)
+    except TeamRefusal as refusal:
+        return render(
+            request, "team/leave.html", {"leaving": membership, "refusal": refusal.message}, status=409
+        )
     return render(request, "team/leave.html", {"leaving": membership})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import invitations, selectors
 from accounts.errors import RateLimited, TeamRefusal
 from accounts.models import MembershipStatus
-from accounts.services import change_member, remove_member
+from accounts.services import change_member, check_removable, remove_member
 from audit.events import RequestContext
 from security.redirects import safe_next
 from team import services
@@ -195,6 +195,10 @@ def member_remove(request, slug, member_id):
             % {"email": target.user.email, "shop": target.shop.name},
         )
         return redirect("team:members", slug)
+    try:
+        check_removable(target, request.membership)
+    except TeamRefusal as refusal:
+        return _refused(request, "team/member_remove.html", {"target": target}, refusal)
     return render(request, "team/member_remove.html", {"target": target})
 
 
@@ -225,6 +229,10 @@ def member_reset_two_step(request, slug, member_id):
             % {"email": target.user.email},
         )
         return redirect("team:member", slug, target.pk)
+    try:
+        services.check_two_step_reset(request.membership, target)
+    except TeamRefusal as refusal:
+        return _refused(request, "team/member_reset_two_step.html", context, refusal)
     return render(request, "team/member_reset_two_step.html", context)
 
 
