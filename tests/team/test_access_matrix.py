@@ -100,8 +100,9 @@ def test_every_api_endpoint_of_the_team_is_in_the_matrix():
     routes = {p.name for p in api_urls.urlpatterns if isinstance(p, URLPattern)}
     covered = {"team-members", "team-member", "team-member-reset-two-step", "team-member-remind"}
     covered |= {"team-invitations", "team-invitation", "team-invitation-resend", "team-settings"}
-    # Leaving is the member's own act, and accepting needs no membership: tested on their own.
-    assert routes - covered == {"team-membership", "invitation-accept"}
+    # Leaving is the member's own act, accepting needs no membership, and the list of one's own shops
+    # is no shop's: tested on their own (test_shops_api.py).
+    assert routes - covered == {"team-membership", "invitation-accept", "shops"}
     assert {key for *_, actions, _ in API_ENDPOINTS for key in actions} == {
         action.key for action in USER_MANAGEMENT.actions
     }
