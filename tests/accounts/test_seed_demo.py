@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Invitation, InvitationStatus, Membership, Shop, User
 from commerce import models as commerce
@@ -213,3 +214,18 @@ def test_support_may_look_up_invitations_and_suspend_a_member_in_an_emergency():
     assert support.has_perm("accounts.view_invitation")
     assert support.has_perm("accounts.suspend_membership")
     assert not support.has_perm("accounts.change_membership")
+
+
+def test_the_demo_data_agrees_with_itself():
+    seed()
+    Order, Campaign = commerce.Order, commerce.Campaign
+    refunded = Order.objects.filter(status="refunded")
+    assert refunded.exists()
+    for order in refunded:
+        assert order.refunded_total == order.total and order.refundable == 0
+        assert order.refunds.get().amount == order.total
+    for order in Order.objects.filter(status__in=["shipped", "delivered", "refunded"]):
+        assert order.carrier and order.tracking_number and order.shipped_at
+    today = timezone.localdate()
+    assert not Campaign.objects.filter(status="active", ends_on__lt=today).exists()
+    assert not Campaign.objects.filter(status="scheduled", starts_on__lte=today).exists()

@@ -33,8 +33,10 @@ from commerce.models import (
     Order,
     PayoutAccount,
     Product,
+    Refund,
     Withdrawal,
 )
+from commerce.services.marketing import advance_campaigns
 from permissions.registry import ASSIGNABLE_ROLES, ROLES
 from recovery.models import RecoveryCase
 from recovery.services.cases import submit_request
@@ -367,16 +369,29 @@ def seed_module_data(shop: Shop, *, size: str) -> None:
 
     statuses = ["pending", "shipped", "delivered", "delivered", "refunded"]
     for n in range(40 if full else 3):
-        Order.objects.get_or_create(
+        created = datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n * 17)
+        total = Decimal("12.50") + Decimal(n * 4)
+        status = statuses[n % len(statuses)]
+        left = status != "pending"
+        # Orders that left the shop were shipped the next day; a refunded one was paid back in full.
+        order, made = Order.objects.get_or_create(
             shop=shop,
             number=f"{tag}-{10001 + n}",
             defaults={
                 "buyer_name": BUYERS[n % len(BUYERS)] if full else f"{shop.name} buyer {n + 1}",
-                "total": Decimal("12.50") + Decimal(n * 4),
-                "status": statuses[n % len(statuses)],
-                "created": datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n * 17),
+                "total": total,
+                "status": status,
+                "created": created,
+                "carrier": "postal" if left else "",
+                "tracking_number": f"RR{10001 + n:09d}DE" if left else "",
+                "shipped_at": created + timedelta(days=1) if left else None,
+                "refunded_total": total if status == "refunded" else Decimal("0"),
             },
         )
+        if made and status == "refunded":
+            Refund.objects.create(
+                order=order, amount=total, reason="returned", key="demo", created=created + timedelta(days=9)
+            )
 
     for n in range(6 if full else 2):
         period = date(start.year, start.month + n, 1)
@@ -410,6 +425,8 @@ def seed_module_data(shop: Shop, *, size: str) -> None:
                 "status": status,
             },
         )
+    # The calendar is fixed, today is not: the daily run's rule puts each campaign where it stands now.
+    advance_campaigns(timezone.localdate())
 
     plans = [("Kitchen creators", 8, 1840, 52, "active"), ("Tea reviewers", 12, 420, 9, "paused")]
     for name, rate, clicks, orders, status in plans if full else plans[:1]:
