@@ -218,3 +218,24 @@ def test_a_changes_pending_review_is_rolled_back_too_and_the_active_account_stay
     assert pending.status == PayoutAccountStatus.ROLLED_BACK
     assert selectors.active_payout_account(funded_shop).bank_name == "Old Bank"
     assert selectors.pending_payout_account(funded_shop) is None
+
+
+def test_during_the_hold_the_page_explains_it_and_offers_no_form(
+    fully_signed_in, funded_shop, owner_at_home, home
+):
+    page, client = f"/shop/{funded_shop.slug}/finance/withdrawals/", fully_signed_in(owner_at_home)
+    assert 'name="amount"' in client.get(page).content.decode()
+    payouts.change_payout_account(
+        funded_shop,
+        by=owner_at_home,
+        details=payouts.clean_details(
+            holder_name="A",
+            bank_name="New Bank",
+            account_number="NL91ABNA0417164300",
+            routing_code="ABNANL2A",
+        ),
+        code=owner_at_home.recovery_codes[9],
+        context=home,
+    )
+    body = client.get(page).content.decode()
+    assert "Withdrawals are on hold" in body and 'name="amount"' not in body
