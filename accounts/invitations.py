@@ -16,9 +16,10 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.acting import check_acting, check_may_give, validate_roles
 from accounts.errors import AlreadyMember, InvitationClosed, WrongAccount
@@ -30,6 +31,9 @@ from notifications.email import send_email
 from permissions.registry import areas_for, grants_for
 
 INVITATION_PURPOSE = "invitation"
+INVITATION_WITHDRAWN = gettext_lazy(
+    "This invitation was withdrawn. Ask the shop owner for a new one if you still need access."
+)
 # The team app's page that the e-mailed link opens (a URL name: notifications.links reverses it).
 ACCEPT_LANDING = "team:invitation-accept"
 INVITATION_LIFETIME = timedelta(hours=72)
@@ -260,12 +264,42 @@ def revoke(acting: Membership, invitation: Invitation, *, context: RequestContex
     )
 
 
+@transaction.atomic
+def revoke_at_freeze(user: User, *, context: RequestContext) -> int:
+    """Withdraw, as the system, every pending invitation `user` sent (any shop) and every pending
+    invitation of the shops `user` owns: a full freeze means the account may be in an attacker's
+    hands, who could have invited themselves. Recorded like revoke() (INVITATION_REVOKED, with
+    reason "account_frozen"); the links stop working at once. Returns how many were withdrawn."""
+    pending = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("shop")
+        .filter(status=InvitationStatus.PENDING)
+        .filter(models.Q(invited_by=user) | models.Q(shop__owner=user))
+        .order_by("pk")
+    )
+    revoked = 0
+    for invitation in pending:
+        _close(invitation, InvitationStatus.REVOKED)
+        record_event(
+            user,
+            EventKind.INVITATION_REVOKED,
+            shop=invitation.shop,
+            context=context,
+            invitation=invitation.pk,
+            email=invitation.email,
+            reason="account_frozen",
+            details="Revoked because the account was frozen.",
+        )
+        revoked += 1
+    return revoked
+
+
 def _close(invitation: Invitation, status: str) -> None:
     invitation.status, invitation.closed_at = status, timezone.now()
     invitation.save(update_fields=["status", "closed_at", "accepted_by"])
     if status != InvitationStatus.ACCEPTED:
         # An accepted invitation's link was just spent: it says "already used", not "replaced".
-        links.revoke(INVITATION_PURPOSE, invitation.subject)
+        links.revoke(INVITATION_PURPOSE, invitation.subject, withdrawn=status == InvitationStatus.REVOKED)
 
 
 # Accepting.

@@ -48,6 +48,16 @@ REVOKED = gettext_lazy("A newer e-mail replaced this link. Use the link in the m
 _USED_MESSAGES: dict[str, str] = {}
 
 
+# What a link of a purpose says when it was killed because its subject was withdrawn (revoke(...,
+# withdrawn=True)) rather than replaced. Filled by register_withdrawn_message() from the apps' ready().
+_WITHDRAWN_MESSAGES: dict[str, str] = {}
+
+
+def register_withdrawn_message(purpose: str, message) -> None:
+    """Show `message` (a lazy translation) instead of REVOKED when a link of `purpose` was withdrawn."""
+    _WITHDRAWN_MESSAGES[purpose] = message
+
+
 def register_used_message(purpose: str, message) -> None:
     """Show `message` (a lazy translation) instead of USED when a link of `purpose` is used up."""
     _USED_MESSAGES[purpose] = message
@@ -96,10 +106,14 @@ def issue(
     return IssuedLink(link=link, token=token)
 
 
-def revoke(purpose: str, subject: str) -> int:
-    """Kill the live links of this purpose and subject (a resend, a revoked invitation)."""
+def revoke(purpose: str, subject: str, *, withdrawn: bool = False) -> int:
+    """Kill the live links of this purpose and subject; returns how many.
+
+    `withdrawn` says the subject itself was withdrawn (a revoked invitation): the link then says the
+    purpose's registered withdrawn message instead of REVOKED ("a newer e-mail replaced this link",
+    true only of a resend)."""
     return EmailLink.objects.filter(purpose=purpose, subject=subject, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+        revoked_at=timezone.now(), withdrawn=withdrawn
     )
 
 
@@ -107,7 +121,8 @@ def _check(link: EmailLink | None) -> EmailLink:
     if link is None:
         raise LinkInvalid(UNKNOWN)
     if link.revoked_at is not None:
-        raise LinkInvalid(REVOKED, status=410)
+        message = _WITHDRAWN_MESSAGES.get(link.purpose, REVOKED) if link.withdrawn else REVOKED
+        raise LinkInvalid(message, status=410)
     if link.uses >= link.uses_allowed:
         raise LinkInvalid(_USED_MESSAGES.get(link.purpose, USED), status=410)
     if link.expires <= timezone.now():

@@ -26,6 +26,8 @@ class EmailLink(models.Model):
     uses_allowed = models.PositiveSmallIntegerField(default=1)
     uses = models.PositiveSmallIntegerField(default=0)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Killed because what it was for was withdrawn (a revoked invitation), not replaced by a newer e-mail.
+    withdrawn = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["purpose", "subject"])]

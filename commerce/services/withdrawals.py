@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.events import EventKind, RequestContext, record_event
 from commerce import money, selectors
-from commerce.errors import CommerceError, PayoutHold
+from commerce.errors import CodesThrottled, CommerceError, PayoutHold, StepUpRequired
 from commerce.models import Withdrawal, WithdrawalStatus
 from commerce.services.guards import approve_with_code, locked_shop, require_money_path_open
 from notifications.email import send_email
@@ -84,36 +84,64 @@ def request_withdrawal(shop, *, by, amount: Decimal, code: str | None, context: 
         raise
     account = selectors.active_payout_account(shop)
     what = f"withdrawing {money.format_money(amount, shop.currency)} to {account.summary}"
-    # Outside the transaction below: a wrong code's count must stay even though the request fails.
-    approve_with_code(by, code, context, action="finance.withdraw", what=what)
 
+    refusal: Exception | None = None
     with transaction.atomic():
         shop = locked_shop(shop)
-        _check_can_withdraw(shop, amount)
-        account = selectors.active_payout_account(shop)
-        withdrawal = Withdrawal.objects.create(
-            shop=shop, payout_account=account, amount=amount, currency=shop.currency, requested_by=by
-        )
-        record_event(
-            by,
-            EventKind.WITHDRAWAL_REQUESTED,
-            shop=shop,
-            context=context,
-            withdrawal=withdrawal.pk,
-            amount=str(amount),
-            currency=shop.currency,
-            account=account.summary,
-        )
-        send_email(
-            shop.owner,
-            "withdrawal_requested",
-            {
-                "shop": shop,
-                "amount": money.format_money(amount, shop.currency),
-                "account": account,
-                "freeze_url": freeze_link_url(shop.owner, subject=f"withdrawal:{withdrawal.pk}"),
-            },
-        )
+        try:
+            _check_can_withdraw(shop, amount)
+        except CommerceError as error:
+            # Refused before the code is looked at: a recovery code is not used up by a request
+            # that another withdrawal beat to the balance.
+            record_event(
+                by,
+                EventKind.WITHDRAWAL_REFUSED,
+                shop=shop,
+                context=context,
+                amount=str(amount),
+                code=error.code,
+            )
+            refusal = error
+        else:
+            try:
+                # Spent in this transaction, after the balance check under the shop's lock. A wrong
+                # code is caught so its count commits with the transaction and the request fails.
+                approve_with_code(by, code, context, action="finance.withdraw", what=what)
+            except (StepUpRequired, CodesThrottled) as error:
+                refusal = error
+        if refusal is None:
+            withdrawal = _create_withdrawal(shop, by=by, amount=amount, context=context)
+    if refusal is not None:
+        raise refusal
+    return withdrawal
+
+
+def _create_withdrawal(shop, *, by, amount: Decimal, context: RequestContext) -> Withdrawal:
+    """Create, record and e-mail one withdrawal; the caller holds the shop's row lock."""
+    account = selectors.active_payout_account(shop)
+    withdrawal = Withdrawal.objects.create(
+        shop=shop, payout_account=account, amount=amount, currency=shop.currency, requested_by=by
+    )
+    record_event(
+        by,
+        EventKind.WITHDRAWAL_REQUESTED,
+        shop=shop,
+        context=context,
+        withdrawal=withdrawal.pk,
+        amount=str(amount),
+        currency=shop.currency,
+        account=account.summary,
+    )
+    send_email(
+        shop.owner,
+        "withdrawal_requested",
+        {
+            "shop": shop,
+            "amount": money.format_money(amount, shop.currency),
+            "account": account,
+            "freeze_url": freeze_link_url(shop.owner, subject=f"withdrawal:{withdrawal.pk}"),
+        },
+    )
     return withdrawal
 
 

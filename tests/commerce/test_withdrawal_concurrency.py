@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from audit.events import RequestContext
 from commerce import selectors
-from commerce.errors import CommerceError
+from commerce.errors import CommerceError, StepUpRequired
 from commerce.models import Withdrawal
 from commerce.services import withdrawals
 from commerce.services.guards import locked_shop
@@ -58,7 +58,8 @@ def test_five_withdrawals_at_once_take_no_more_than_the_balance(funded):
             funded, by=owner, amount=Decimal("500.00"), code=code, context=CONTEXT
         )
 
-    runs = [_in_thread(withdraw, code) for code in owner.recovery_codes[:5]]
+    codes = owner.recovery_codes[:5]
+    runs = [_in_thread(withdraw, code) for code in codes]
     for thread, _outcome in runs:
         thread.join(timeout=30)
 
@@ -69,6 +70,16 @@ def test_five_withdrawals_at_once_take_no_more_than_the_balance(funded):
     ] * 2
     assert Withdrawal.objects.filter(shop=funded).count() == 3
     assert selectors.available_balance(funded) == Decimal("430.00")
+
+    # The two refused requests did not use up their recovery codes: each still approves a withdrawal.
+    unspent = [code for code, outcome in zip(codes, outcomes, strict=True) if "refused" in outcome]
+    for code in unspent:
+        withdrawals.request_withdrawal(funded, by=owner, amount=Decimal("100.00"), code=code, context=CONTEXT)
+    assert Withdrawal.objects.filter(shop=funded).count() == 5
+    # The accepted requests' codes are used up.
+    spent = next(code for code, outcome in zip(codes, outcomes, strict=True) if "result" in outcome)
+    with pytest.raises(StepUpRequired):
+        withdrawals.request_withdrawal(funded, by=owner, amount=Decimal("10.00"), code=spent, context=CONTEXT)
 
 
 def test_a_withdrawal_waits_for_the_shops_lock_and_then_sees_the_balance_left(funded):
@@ -105,3 +116,7 @@ def test_a_withdrawal_waits_for_the_shops_lock_and_then_sees_the_balance_left(fu
     assert time.monotonic() - started >= 0.5
     assert outcome == {"refused": "insufficient_balance"}
     assert selectors.available_balance(funded) == Decimal("430.00")
+    # The refused request's recovery code is still usable.
+    withdrawals.request_withdrawal(
+        funded, by=owner, amount=Decimal("100.00"), code=owner.recovery_codes[0], context=CONTEXT
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import invitations
 from accounts.errors import GrantNotHeld
-from accounts.models import Invitation, InvitationStatus
+from accounts.models import Invitation, InvitationStatus, Membership
 from audit.events import RequestContext
 from audit.models import EventKind, SecurityEvent
 from notifications.models import EmailLink
@@ -225,7 +225,7 @@ def test_setting_domains_revokes_pending_invitations_to_other_domains(shop, owne
     outside.refresh_from_db()
     inside.refresh_from_db()
     assert (outside.status, inside.status) == (InvitationStatus.REVOKED, InvitationStatus.PENDING)
-    assert "newer e-mail replaced" in open_email_link(Client(), outside_token).content.decode()
+    assert "This invitation was withdrawn" in open_email_link(Client(), outside_token).content.decode()
     assert (
         SecurityEvent.objects.get(kind=EventKind.SHOP_INVITE_DOMAINS_CHANGED).details["invitations_revoked"]
         == 1
@@ -362,3 +362,48 @@ def test_nobody_gives_a_grant_they_lack(shop):
         )
     invitations.invite(acting, email="f@example.com", roles=["finance_specialist"], context=RequestContext())
     assert list(Invitation.objects.values_list("email", flat=True)) == ["f@example.com"]
+
+
+def _freeze(user, scope):
+    from security.freeze import FreezeOrigin, freeze_account
+
+    freeze_account(
+        user, scope=scope, origin=FreezeOrigin.ALERT_LINK, reason="This wasn't me", context=RequestContext()
+    )
+
+
+def test_a_full_freeze_of_the_inviter_withdraws_their_pending_invitations(shop, invite, api, commits):
+    from accounts.models import FreezeScope
+
+    invitation, token = invite("attacker@example.com")
+    with commits():
+        _freeze(shop.owner, FreezeScope.FULL)
+
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED
+    refused = open_email_link(Client(), token)
+    assert refused.status_code == 410
+    assert "This invitation was withdrawn. Ask the shop owner for a new one" in refused.content.decode()
+    accepted = api()("post", "invitations/accept", {"token": token, "password": "a long Pass phrase 42!"})
+    assert accepted.status_code == 410 and "was withdrawn" in accepted.json()["detail"]
+    assert not Membership.objects.filter(user__email="attacker@example.com").exists()
+    event = SecurityEvent.objects.get(kind=EventKind.INVITATION_REVOKED)
+    assert "frozen" in str(event.details)
+
+
+def test_an_unproven_freeze_leaves_pending_invitations_valid(shop, invite):
+    from accounts.models import FreezeScope
+
+    invitation, token = invite("fin@example.com")
+    _freeze(shop.owner, FreezeScope.UNPROVEN)
+
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert open_email_link(Client(), token)["Location"] == "/invitations/accept/"
+
+
+def test_an_owner_revoked_invitations_link_says_it_was_withdrawn(owner_client, invite, api):
+    invitation, token = invite("fin@example.com")
+    api(owner_client)("delete", f"shops/demo-shop/invitations/{invitation.pk}")
+    page = open_email_link(Client(), token).content.decode()
+    assert "This invitation was withdrawn" in page and "newer e-mail" not in page
