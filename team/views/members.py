@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import invitations, selectors
-from accounts.errors import RateLimited, TeamRefusal
+from accounts.errors import RateLimited, ResetNotAllowed, TeamRefusal
 from accounts.models import MembershipStatus
 from accounts.services import change_member, check_removable, remove_member
 from audit.events import RequestContext
@@ -231,6 +231,8 @@ def member_reset_two_step(request, slug, member_id):
         return redirect("team:member", slug, target.pk)
     try:
         services.check_two_step_reset(request.membership, target)
+    except ResetNotAllowed:
+        pass  # the page explains it, with the way through /recover/ (reset_allowed)
     except TeamRefusal as refusal:
         return _refused(request, "team/member_reset_two_step.html", context, refusal)
     return render(request, "team/member_reset_two_step.html", context)
