@@ -252,16 +252,7 @@ def resend(
 def revoke(acting: Membership, invitation: Invitation, *, context: RequestContext) -> None:
     """Withdraw a pending invitation: its link stops working at once. Raises InvitationClosed."""
     check_acting(acting, invitation.shop, "users.invite")
-    invitation = _locked_pending(invitation)
-    _close(invitation, InvitationStatus.REVOKED)
-    record_event(
-        acting.user,
-        EventKind.INVITATION_REVOKED,
-        shop=invitation.shop,
-        context=context,
-        invitation=invitation.pk,
-        email=invitation.email,
-    )
+    _withdraw(_locked_pending(invitation), by=acting.user, context=context)
 
 
 @transaction.atomic
@@ -277,21 +268,23 @@ def revoke_at_freeze(user: User, *, context: RequestContext) -> int:
         .filter(models.Q(invited_by=user) | models.Q(shop__owner=user))
         .order_by("pk")
     )
-    revoked = 0
     for invitation in pending:
-        _close(invitation, InvitationStatus.REVOKED)
-        record_event(
-            user,
-            EventKind.INVITATION_REVOKED,
-            shop=invitation.shop,
-            context=context,
-            invitation=invitation.pk,
-            email=invitation.email,
-            reason="account_frozen",
-            details="Revoked because the account was frozen.",
-        )
-        revoked += 1
-    return revoked
+        _withdraw(invitation, by=user, context=context, reason="account_frozen")
+    return len(pending)
+
+
+def _withdraw(invitation: Invitation, *, by, context: RequestContext, **details) -> None:
+    """Close a locked pending invitation as REVOKED, kill its link, and log it."""
+    _close(invitation, InvitationStatus.REVOKED)
+    record_event(
+        by,
+        EventKind.INVITATION_REVOKED,
+        shop=invitation.shop,
+        context=context,
+        invitation=invitation.pk,
+        email=invitation.email,
+        **details,
+    )
 
 
 def _close(invitation: Invitation, status: str) -> None:

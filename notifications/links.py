@@ -43,24 +43,18 @@ EXPIRED = gettext_lazy("This link has expired. Ask for a new one.")
 USED = gettext_lazy("This link was already used. Each link works only as many times as its e-mail says.")
 REVOKED = gettext_lazy("A newer e-mail replaced this link. Use the link in the most recent e-mail.")
 
-# What a used-up link of a purpose says instead of USED, when the apps above have something more
-# useful to say (what happens next). Filled by register_used_message() from the apps' ready().
-_USED_MESSAGES: dict[str, str] = {}
+# What a link of a purpose says, when the apps above have something more useful to say than USED
+# (what happens next) or REVOKED (the subject was withdrawn, not replaced by a newer e-mail): by
+# (purpose, "used" | "withdrawn"). Filled by register_messages() from the apps' ready().
+_MESSAGES: dict[tuple[str, str], str] = {}
 
 
-# What a link of a purpose says when it was killed because its subject was withdrawn (revoke(...,
-# withdrawn=True)) rather than replaced. Filled by register_withdrawn_message() from the apps' ready().
-_WITHDRAWN_MESSAGES: dict[str, str] = {}
-
-
-def register_withdrawn_message(purpose: str, message) -> None:
-    """Show `message` (a lazy translation) instead of REVOKED when a link of `purpose` was withdrawn."""
-    _WITHDRAWN_MESSAGES[purpose] = message
-
-
-def register_used_message(purpose: str, message) -> None:
-    """Show `message` (a lazy translation) instead of USED when a link of `purpose` is used up."""
-    _USED_MESSAGES[purpose] = message
+def register_messages(purpose: str, *, used=None, withdrawn=None) -> None:
+    """What a link of `purpose` says when used up (instead of USED) or withdrawn (instead of
+    REVOKED, see revoke(withdrawn=True)); each a lazy translation, or None to keep the default."""
+    for state, message in (("used", used), ("withdrawn", withdrawn)):
+        if message is not None:
+            _MESSAGES[purpose, state] = message
 
 
 @dataclass(frozen=True)
@@ -121,10 +115,10 @@ def _check(link: EmailLink | None) -> EmailLink:
     if link is None:
         raise LinkInvalid(UNKNOWN)
     if link.revoked_at is not None:
-        message = _WITHDRAWN_MESSAGES.get(link.purpose, REVOKED) if link.withdrawn else REVOKED
+        message = _MESSAGES.get((link.purpose, "withdrawn"), REVOKED) if link.withdrawn else REVOKED
         raise LinkInvalid(message, status=410)
     if link.uses >= link.uses_allowed:
-        raise LinkInvalid(_USED_MESSAGES.get(link.purpose, USED), status=410)
+        raise LinkInvalid(_MESSAGES.get((link.purpose, "used"), USED), status=410)
     if link.expires <= timezone.now():
         raise LinkInvalid(EXPIRED, status=410)
     return link

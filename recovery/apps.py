@@ -16,7 +16,7 @@ class RecoveryConfig(AppConfig):
         from recovery.views import owner
 
         receivers.connect()
-        links.register_used_message(notices.UPLOAD_PURPOSE, notices.UPLOAD_LINK_USED_UP)
+        links.register_messages(notices.UPLOAD_PURPOSE, used=notices.UPLOAD_LINK_USED_UP)
         panels.register(
             "account_security",
             template="recovery/panels/account_security.html",

@@ -333,7 +333,12 @@ SENTENCES: dict[EventKind, Callable[[dict], str]] = {
         _("The invitation to %(email)s was sent again.") % {"email": d.get("email", _("a person"))}
     ),
     EventKind.INVITATION_REVOKED: lambda d: (
-        _("The invitation to %(email)s was revoked.") % {"email": d.get("email", _("a person"))}
+        (
+            _("The invitation to %(email)s was withdrawn because the account was frozen.")
+            if d.get("reason") == "account_frozen"
+            else _("The invitation to %(email)s was revoked.")
+        )
+        % {"email": d.get("email", _("a person"))}
     ),
     EventKind.MEMBER_REACTIVATED: lambda d: _("Reactivated%(by)s.") % {"by": _by(d)},
     EventKind.MEMBER_LEFT: lambda d: _("Left the shop."),

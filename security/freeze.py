@@ -65,9 +65,9 @@ def freeze_account(
 ) -> bool:
     """Freeze the account: every session ends, sign-ins and money moves are refused.
 
-        A FULL freeze blocks every device; UNPROVEN lets established devices sign in (see
-        may_sign_in_while_frozen). Returns False, changing nothing, when the account is already frozen at
-        least as far; an UNPROVEN freeze may widen to FULL. The person is e-mailed once this commits
+    A FULL freeze blocks every device; UNPROVEN lets established devices sign in (see
+    may_sign_in_while_frozen). Returns False, changing nothing, when the account is already frozen at
+    least as far; an UNPROVEN freeze may widen to FULL. The person is e-mailed once this commits
     ("account frozen, start a recovery"), unless notify is False: a caller that sends its own notice
     saying what happens next (an approved recovery case) passes notify=False so the two do not conflict.
     """

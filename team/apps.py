@@ -22,5 +22,5 @@ class TeamConfig(AppConfig):
         checkup.register(
             checkup.Item("team.invitations", checkup.Scope.SHOP, invitations_waiting, weight=1, order=70)
         )
-        links.register_withdrawn_message(INVITATION_PURPOSE, INVITATION_WITHDRAWN)
+        links.register_messages(INVITATION_PURPOSE, withdrawn=INVITATION_WITHDRAWN)
         account_frozen.connect(on_account_frozen, dispatch_uid="team.on_account_frozen")

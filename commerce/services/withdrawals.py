@@ -59,6 +59,18 @@ def _check_can_withdraw(shop, amount: Decimal) -> None:
         )
 
 
+def _refusal(shop, amount: Decimal, *, by, context: RequestContext) -> CommerceError | None:
+    """The state checks' refusal, recorded as WITHDRAWAL_REFUSED; None when the withdrawal may go on."""
+    try:
+        _check_can_withdraw(shop, amount)
+    except CommerceError as error:
+        record_event(
+            by, EventKind.WITHDRAWAL_REFUSED, shop=shop, context=context, amount=str(amount), code=error.code
+        )
+        return error
+    return None
+
+
 def request_withdrawal(shop, *, by, amount: Decimal, code: str | None, context: RequestContext) -> Withdrawal:
     """Ask to pay `amount` (a Decimal in the shop's currency) out to the active payout account.
 
@@ -70,39 +82,17 @@ def request_withdrawal(shop, *, by, amount: Decimal, code: str | None, context: 
     """
     require_money_path_open(shop, by)
     amount = money.check_amount(amount, shop.currency, field="amount")
-    try:
-        _check_can_withdraw(shop, amount)
-    except CommerceError as refusal:
-        record_event(
-            by,
-            EventKind.WITHDRAWAL_REFUSED,
-            shop=shop,
-            context=context,
-            amount=str(amount),
-            code=refusal.code,
-        )
-        raise
+    if (refused := _refusal(shop, amount, by=by, context=context)) is not None:
+        raise refused
     account = selectors.active_payout_account(shop)
     what = f"withdrawing {money.format_money(amount, shop.currency)} to {account.summary}"
 
-    refusal: Exception | None = None
     with transaction.atomic():
         shop = locked_shop(shop)
-        try:
-            _check_can_withdraw(shop, amount)
-        except CommerceError as error:
-            # Refused before the code is looked at: a recovery code is not used up by a request
-            # that another withdrawal beat to the balance.
-            record_event(
-                by,
-                EventKind.WITHDRAWAL_REFUSED,
-                shop=shop,
-                context=context,
-                amount=str(amount),
-                code=error.code,
-            )
-            refusal = error
-        else:
+        # Checked again under the lock, before the code is looked at: a recovery code is not used up
+        # by a request that another withdrawal beat to the balance.
+        refusal = _refusal(shop, amount, by=by, context=context)
+        if refusal is None:
             try:
                 # Spent in this transaction, after the balance check under the shop's lock. A wrong
                 # code is caught so its count commits with the transaction and the request fails.

@@ -94,19 +94,18 @@ def test_a_withdrawal_needs_a_code_bound_to_it(withdraw, funded_shop):
     assert not funded_shop.withdrawals.exists()
 
 
-def test_during_the_hold_withdrawals_are_refused_with_payout_hold(withdraw, funded_shop, owner_at_home, home):
-    account = payouts.change_payout_account(
-        funded_shop,
-        by=owner_at_home,
-        details=payouts.clean_details(
-            holder_name="A",
-            bank_name="New Bank",
-            account_number="NL91ABNA0417164300",
-            routing_code="ABNANL2A",
-        ),
-        code=owner_at_home.recovery_codes[9],
-        context=home,
+def change_to_a_new_bank(shop, owner, context):
+    """The owner changes the payout account from home, with a recovery code: withdrawals are held."""
+    details = payouts.clean_details(
+        holder_name="A", bank_name="New Bank", account_number="NL91ABNA0417164300", routing_code="ABNANL2A"
     )
+    return payouts.change_payout_account(
+        shop, by=owner, details=details, code=owner.recovery_codes[9], context=context
+    )
+
+
+def test_during_the_hold_withdrawals_are_refused_with_payout_hold(withdraw, funded_shop, owner_at_home, home):
+    account = change_to_a_new_bank(funded_shop, owner_at_home, home)
     with pytest.raises(PayoutHold) as refusal:
         withdraw("10.00")
     assert refusal.value.code == "payout_hold" and refusal.value.until == account.hold_until
@@ -225,17 +224,6 @@ def test_during_the_hold_the_page_explains_it_and_offers_no_form(
 ):
     page, client = f"/shop/{funded_shop.slug}/finance/withdrawals/", fully_signed_in(owner_at_home)
     assert 'name="amount"' in client.get(page).content.decode()
-    payouts.change_payout_account(
-        funded_shop,
-        by=owner_at_home,
-        details=payouts.clean_details(
-            holder_name="A",
-            bank_name="New Bank",
-            account_number="NL91ABNA0417164300",
-            routing_code="ABNANL2A",
-        ),
-        code=owner_at_home.recovery_codes[9],
-        context=home,
-    )
+    change_to_a_new_bank(funded_shop, owner_at_home, home)
     body = client.get(page).content.decode()
     assert "Withdrawals are on hold" in body and 'name="amount"' not in body

@@ -54,6 +54,16 @@ def ask_status(client, committed, reference, contact):
     return committed(client.post, "/recover/status/", {"reference": reference, "contact_email": contact})
 
 
+def add_identity_documents(case, count: int) -> None:
+    for n in range(count):
+        add_document(
+            case,
+            kind="identity",
+            upload=SimpleUploadedFile(f"id{n}.pdf", files.pdf()),
+            context=RequestContext(),
+        )
+
+
 class TestStatusPage:
     def test_the_right_reference_and_contact_get_a_fresh_link(self, client, case, committed):
         old = last_link_token(CONTACT)
@@ -65,13 +75,7 @@ class TestStatusPage:
         assert open_email_link(Client(), old).status_code == 410
 
     def test_the_mail_says_where_the_case_stands_and_what_arrived(self, client, case, committed):
-        for n in range(2):
-            add_document(
-                case,
-                kind="identity",
-                upload=SimpleUploadedFile(f"id{n}.pdf", files.pdf()),
-                context=RequestContext(),
-            )
+        add_identity_documents(case, 2)
         ask_status(client, committed, case.reference, CONTACT)
         mail = mails_to(CONTACT)[-1]
         assert mail.subject.endswith("Waiting for review")
@@ -80,13 +84,7 @@ class TestStatusPage:
         assert "We received a request" not in mail.body
 
     def test_a_full_round_gets_where_it_stands_and_no_link(self, client, case, committed):
-        for n in range(5):
-            add_document(
-                case,
-                kind="identity",
-                upload=SimpleUploadedFile(f"id{n}.pdf", files.pdf()),
-                context=RequestContext(),
-            )
+        add_identity_documents(case, 5)
         ask_status(client, committed, case.reference, CONTACT)
         mail = mails_to(CONTACT)[-1]
         assert "Files received so far: 5." in mail.body and "/link/#" not in mail.body

@@ -374,6 +374,7 @@ def _freeze(user, scope):
 
 def test_a_full_freeze_of_the_inviter_withdraws_their_pending_invitations(shop, invite, api, commits):
     from accounts.models import FreezeScope
+    from security.event_text import sentence
 
     invitation, token = invite("attacker@example.com")
     with commits():
@@ -388,7 +389,11 @@ def test_a_full_freeze_of_the_inviter_withdraws_their_pending_invitations(shop, 
     assert accepted.status_code == 410 and "was withdrawn" in accepted.json()["detail"]
     assert not Membership.objects.filter(user__email="attacker@example.com").exists()
     event = SecurityEvent.objects.get(kind=EventKind.INVITATION_REVOKED)
-    assert "frozen" in str(event.details)
+    assert event.details["reason"] == "account_frozen"
+    assert (
+        sentence(event.kind, event.details)
+        == f"The invitation to {invitation.email} was withdrawn because the account was frozen."
+    )
 
 
 def test_an_unproven_freeze_leaves_pending_invitations_valid(shop, invite):
